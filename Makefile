@@ -1,0 +1,30 @@
+# Two commands for a fresh clone (see README):
+#   make render   set up venv/, validate the registry and stack files, render every stack into build/
+#   make test     set up venv/, then lint (ruff), type-check (mypy --strict) and run the tests
+VENV ?= venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup render test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+render: $(STAMP)
+	$(PY) -m hfaccess validate --stack-files .
+	$(PY) -m hfaccess render --all --out build
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(PY) -m pytest
+
+clean:
+	rm -rf build .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources: thin shells that turn the pure builders' data into resources."""

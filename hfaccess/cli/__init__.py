@@ -1,0 +1,24 @@
+"""The `hfaccess` command line: the same pure builders as the Pulumi program, no engine needed."""
+
+from __future__ import annotations
+
+import typer
+
+from hfaccess.cli import render, validate
+
+app = typer.Typer(
+    name="hfaccess",
+    help="Highflame BYOC cluster access: validate, render and check what the Pulumi stacks apply.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each command module registers its own commands; add new modules here.
+for _module in (validate, render):
+    _module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,49 @@
+"""Options and error reporting shared by every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from hfaccess.errors import InvalidInput
+from hfaccess.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
+from hfaccess.workspace import DEFAULT_CUSTOMERS, AccessModel, load_model
+
+CustomersOption = Annotated[
+    Path,
+    typer.Option("--customers", help="Directory of customer files.", show_default=True),
+]
+HighflameOption = Annotated[
+    Path,
+    typer.Option("--highflame", help="Highflame's side of the tailnet (SRE members, base policy)."),
+]
+
+DEFAULT_CUSTOMERS_DIR = DEFAULT_CUSTOMERS
+DEFAULT_HIGHFLAME_FILE = DEFAULT_HIGHFLAME
+
+# Errors go to stderr, plain (no colour codes in CI logs), never wrapped mid-line.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def fail(lines: list[str], code: int = 1) -> NoReturn:
+    """Print each line to stderr and exit with `code`."""
+    for line in lines:
+        err.print(line, markup=False)
+    raise typer.Exit(code)
+
+
+def fail_invalid(exc: InvalidInput) -> NoReturn:
+    """Report every input error, one per line, and exit 1."""
+    fail([str(e) for e in exc.errors])
+
+
+def load_or_exit(customers: Path, highflame: Path) -> AccessModel:
+    """Load the access model or print every error and exit 1 (nothing is written after)."""
+    try:
+        return load_model(customers, highflame)
+    except InvalidInput as exc:
+        fail_invalid(exc)

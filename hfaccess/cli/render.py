@@ -1,0 +1,55 @@
+"""`hfaccess render`: write what a stack applies, as files a reviewer can read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hfaccess.cli.common import (
+    DEFAULT_CUSTOMERS_DIR,
+    DEFAULT_HIGHFLAME_FILE,
+    CustomersOption,
+    HighflameOption,
+    fail,
+    load_or_exit,
+    out,
+)
+from hfaccess.render import Artifacts, render_stack, write_artifacts
+from hfaccess.stacks import UnknownStackError, parse_stack
+
+
+def render(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write into.")],
+    stack: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stack", help="Stack to render (repeatable): `tailnet` or `<customer>-<env>`."
+        ),
+    ] = None,
+    all_stacks: Annotated[
+        bool, typer.Option("--all", help="Render every stack into OUT/<stack>/.")
+    ] = False,
+    customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
+    highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
+) -> None:
+    """Render stacks' artifacts. One --stack writes into OUT itself; --all or several, OUT/<stack>/."""
+    model = load_or_exit(customers, highflame)
+    names = model.registry.stack_names() if all_stacks else list(stack or [])
+    if not names:
+        fail(["render: give --stack NAME or --all"], code=2)
+    try:
+        stacks = [parse_stack(name, model.registry) for name in names]
+    except UnknownStackError as exc:
+        fail([f"--stack: {exc}"])
+    rendered: list[tuple[str, Artifacts]] = [(s.name, render_stack(s, model)) for s in stacks]
+    nested = all_stacks or len(rendered) > 1
+    for name, artifacts in rendered:
+        target = out_dir / name if nested else out_dir
+        for path in write_artifacts(target, artifacts):
+            out.print(f"wrote {path.as_posix()}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(render)

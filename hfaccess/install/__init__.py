@@ -1,0 +1,1 @@
+"""One environment's cluster install: Helm values, RBAC, exposures, the customer handoff."""

@@ -1,0 +1,1 @@
+"""The tailnet policy: built from the registry, checked offline."""

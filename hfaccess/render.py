@@ -1,0 +1,50 @@
+"""What `render` writes: each stack's artifacts as files, exactly what its program applies.
+
+Artifacts are built fully in memory first; nothing is written unless every stack rendered.
+Secrets never reach an artifact: builders put placeholders where a secret would go.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hfaccess.install.artifacts import environment_artifacts
+from hfaccess.policy.artifacts import tailnet_artifacts
+from hfaccess.stacks import EnvironmentStack, StackRef, TailnetStack
+from hfaccess.workspace import AccessModel
+
+Artifacts = dict[str, str]
+
+# Every file name a render may produce; a re-render removes those it no longer produces.
+KNOWN_ARTIFACTS = frozenset(
+    {
+        "policy.json",
+        "oauth-client.json",
+        "helm-values.yaml",
+        "rbac.yaml",
+        "exposures.yaml",
+        "INSTALL.md",
+    }
+)
+
+
+def render_stack(stack: StackRef, model: AccessModel) -> Artifacts:
+    """File name -> content for one stack."""
+    if isinstance(stack, TailnetStack):
+        return tailnet_artifacts(model)
+    if isinstance(stack, EnvironmentStack):
+        return environment_artifacts(stack.ref, model)
+    raise TypeError(stack)  # pragma: no cover - StackRef is a closed union
+
+
+def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:
+    """Write one stack's artifacts into `directory`, removing stale known ones."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in sorted(KNOWN_ARTIFACTS - set(artifacts)):
+        (directory / name).unlink(missing_ok=True)
+    for name, content in sorted(artifacts.items()):
+        path = directory / name
+        path.write_text(content, encoding="utf-8")
+        written.append(path)
+    return written
