@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,15 +101,18 @@ def stack_config(stack: str, root: Path = REPO) -> dict[str, str]:
     }
 
 
-def run_stack(
+def run_in_stack(
     stack: str,
-    root: Path = REPO,
+    body: Callable[[], dict[str, Any] | None],
     config: dict[str, str] | None = None,
     secret_keys: list[str] | None = None,
+    root: Path = REPO,
 ) -> ProgramRun:
-    """Run the program for `stack` under mocks; `config` defaults to the stack file's config."""
-    from components.program import run as program_run
+    """Run `body` as the program of `stack` under fresh mocks and collect what it registered.
 
+    `config` defaults to the stack file's config. Outputs are what `body` exported with
+    `pulumi.export` (stack outputs), each resolved, with its secretness recorded.
+    """
     run = ProgramRun()
     mocks = RecordingMocks(run)
     monitor = pulumi.runtime.mocks.MockMonitor(mocks)
@@ -128,7 +132,7 @@ def run_stack(
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> Any:
-        program_run(root)
+        body()
         stack_resource = runtime_settings.get_root_resource()
         exports = dict(getattr(stack_resource, "outputs", {}))
         return asyncio.ensure_future(collect(exports))
@@ -141,3 +145,17 @@ def run_stack(
     for resource in run.resources:
         resource.urn = urns.get(resource.name, "")
     return run
+
+
+def run_stack(
+    stack: str,
+    root: Path = REPO,
+    config: dict[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+) -> ProgramRun:
+    """Run the real program (`components.program.run`) for `stack` under mocks."""
+    from components.program import run as program_run
+
+    return run_in_stack(
+        stack, lambda: program_run(root), config=config, secret_keys=secret_keys, root=root
+    )
