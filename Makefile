@@ -26,5 +26,11 @@ test: $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
+# Figures against the scale budgets (prints; asserts nothing). Writes docs/performance.png.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
+	$(PY) -m benchmarks.run --json build/benchmarks.json --plot docs/performance.png
+	$(PY) benchmarks/kill_bench.py
+
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache .hypothesis
