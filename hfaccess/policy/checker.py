@@ -116,17 +116,18 @@ def _tag_owners(document: dict[str, Any], found: list[Violation]) -> dict[str, t
 def _undefined_tags(
     document: dict[str, Any], owners: dict[str, tuple[str, ...]], tags: _Tags
 ) -> Iterator[Violation]:
+    references: list[tuple[str, str]] = []
     for section, content in document.items():
-        # tagOwners' keys are the definitions themselves; only its values are references.
-        value = (
-            list(content.values())
-            if section == "tagOwners" and isinstance(content, dict)
-            else content
-        )
-        for path, text in _strings(value, str(section)):
-            match = _TAG_RE.match(text)
-            if match and match.group(1) not in owners:
-                yield Violation(1, path, f"{match.group(1)} is used but not defined in tagOwners")
+        if section == "tagOwners" and isinstance(content, dict):
+            # Its keys are the definitions themselves; only the owners are references.
+            for tag, listed in content.items():
+                references.extend(_strings(listed, f"tagOwners.{tag}"))
+        else:
+            references.extend(_strings(content, str(section)))
+    for path, text in references:
+        match = _TAG_RE.match(text)
+        if match and match.group(1) not in owners:
+            yield Violation(1, path, f"{match.group(1)} is used but not defined in tagOwners")
     for customer in tags.access:
         for tag in names.customer_tags(customer):
             if tag not in owners:
