@@ -41,7 +41,11 @@ SelectStack = Callable[[str, Path], StackHandle]
 
 
 def select_local_stack(name: str, work_dir: Path) -> StackHandle:
-    """`LocalWorkspace` over the repository: the same program and stack files as the CLI."""
+    """`LocalWorkspace` over the repository: the same program and stack files as the CLI.
+
+    Parallel previews share the workspace's "current stack" setting, which selecting writes;
+    harmless, because every preview names its stack explicitly (`--stack`).
+    """
     from pulumi import automation  # heavy import, only when a preview really runs
 
     return automation.select_stack(stack_name=name, work_dir=str(work_dir))
