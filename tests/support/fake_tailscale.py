@@ -42,6 +42,8 @@ class Fault:
     delay: float = 0.0
     reset: bool = False
     concurrent_edit: Callable[[dict[str, Any]], None] | None = None
+    # Any other change to the tailnet just before the request (e.g. a device re-registering).
+    on_request: Callable[[TailnetState], None] | None = None
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method in ("*", method)) and re.fullmatch(self.path, path) is not None
@@ -405,6 +407,9 @@ def _handler_for(fake: FakeTailscale) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault.concurrent_edit is not None:
                 with fake.lock:
                     fault.concurrent_edit(fake.state.policy)
+            if fault is not None and fault.on_request is not None:
+                with fake.lock:
+                    fault.on_request(fake.state)
             if fault is not None and fault.delay:
                 time.sleep(fault.delay)
             if fault is not None and fault.reset:
