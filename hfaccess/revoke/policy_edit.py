@@ -168,3 +168,58 @@ def wide_rules(policy: Mapping[str, Any]) -> list[str]:
             if any(host_of(t) in _WIDE_SELECTORS or t in _WIDE_SELECTORS for t in targets):
                 found.append(f"{section}[{index}]")
     return found
+
+
+def remove_group_member(policy: Mapping[str, Any], group: str, member: str) -> PolicyEdit:
+    """The policy with `member` out of `group` (per-engineer revocation, applied live).
+
+    Tests run as that member lose their `accept` entries: the member may now reach nothing,
+    and a failing test would make Tailscale refuse the whole write. Their `deny` entries stay.
+    """
+    wanted = member.lower()
+    result: dict[str, Any] = dict(policy)
+    changes: list[str] = []
+    groups = policy.get("groups")
+    listed = groups.get(group) if isinstance(groups, Mapping) else None
+    if isinstance(groups, Mapping) and isinstance(listed, list):
+        kept = [m for m in listed if not (isinstance(m, str) and m.lower() == wanted)]
+        if len(kept) != len(listed):
+            result["groups"] = {**groups, group: kept}
+            changes.append(f"groups.{group}: remove {member}")
+    tests = policy.get("tests")
+    if isinstance(tests, list):
+        kept_tests: list[Any] = []
+        for index, test in enumerate(tests):
+            src = test.get("src") if isinstance(test, Mapping) else None
+            if not (isinstance(src, str) and src.lower() == wanted):
+                kept_tests.append(test)
+                continue
+            edited = {k: v for k, v in test.items() if k not in _TEST_ACCEPT_FIELDS}
+            if edited == dict(test):
+                kept_tests.append(test)
+                continue
+            if edited.get("deny"):
+                kept_tests.append(edited)
+                changes.append(f"tests[{index}]: drop the accept entries of {member}")
+            else:
+                changes.append(f"tests[{index}]: drop (it only checked {member}'s access)")
+        if any(line.startswith("tests[") for line in changes):
+            result["tests"] = kept_tests
+    return PolicyEdit(result if changes else dict(policy), tuple(changes))
+
+
+def direct_mentions(policy: Mapping[str, Any], member: str) -> list[str]:
+    """Rules naming `member` itself as a source: group edits do not revoke those."""
+    wanted = member.lower()
+    found: list[str] = []
+    for section in ("grants", "acls", "ssh"):
+        rules = policy.get(section)
+        for index, rule in enumerate(rules if isinstance(rules, list) else []):
+            if not isinstance(rule, Mapping):
+                continue
+            sources = _strings(rule.get("src")) or []
+            if section == "acls":  # legacy `users` is the source; in `ssh` it is unix users
+                sources += _strings(rule.get("users")) or []
+            if any(s.lower() == wanted for s in sources):
+                found.append(f"{section}[{index}]")
+    return found

@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hfaccess.revoke.policy_edit import host_of, revoke_tags, wide_rules
+from hfaccess.revoke.policy_edit import (
+    direct_mentions,
+    host_of,
+    remove_group_member,
+    revoke_tags,
+    wide_rules,
+)
 from tests.support.tailnet_seed import policy, policy_after_acme_kill
 
 ACME = ("tag:k8s-operator-acme", "tag:cust-acme", "tag:k8s-acme")
@@ -139,3 +145,24 @@ def test_host_of() -> None:
     assert host_of("100.64.0.1:80-90") == "100.64.0.1"
     assert host_of("group:sre") == "group:sre"
     assert host_of("alice@x.io") == "alice@x.io"
+
+
+def test_remove_group_member() -> None:
+    doc: dict[str, Any] = {
+        "groups": {"group:highflame-sre": ["Alice@highflame.ai", "bob@highflame.ai"]},
+        "grants": [{"src": ["alice@highflame.ai"], "dst": ["tag:x"], "ip": ["*"]}],
+        "tests": [
+            {"src": "alice@highflame.ai", "accept": ["tag:cust-acme:443"]},
+            {"src": "alice@highflame.ai", "accept": ["tag:a:443"], "deny": ["tag:b:443"]},
+            {"src": "bob@highflame.ai", "accept": ["tag:cust-acme:443"]},
+        ],
+    }
+    edit = remove_group_member(doc, "group:highflame-sre", "alice@highflame.ai")
+    assert edit.policy["groups"] == {"group:highflame-sre": ["bob@highflame.ai"]}
+    assert edit.policy["tests"] == [
+        {"src": "alice@highflame.ai", "deny": ["tag:b:443"]},
+        {"src": "bob@highflame.ai", "accept": ["tag:cust-acme:443"]},
+    ]
+    assert edit.policy["tests"][1] is doc["tests"][2]
+    assert direct_mentions(edit.policy, "alice@highflame.ai") == ["grants[0]"]
+    assert not remove_group_member(edit.policy, "group:highflame-sre", "alice@highflame.ai").changed
