@@ -29,6 +29,8 @@ environments:
   dev:
     credentials: federated
     oidc_issuer: https://oidc.example.com/acme-dev
+    exposures:
+      studio: {namespace: highflame, service: studio, port: 80}
 revoked: false
 """
 
