@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hfaccess.cli import fleet, kill, render, sre, validate
+from hfaccess.cli import connect, fleet, kill, render, sre, validate
 
 app = typer.Typer(
     name="hfaccess",
@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 # Each command module registers its own commands; add new modules here.
-for _module in (validate, render, kill, sre, fleet):
+for _module in (validate, render, kill, sre, fleet, connect):
     _module.register(app)
 
 
