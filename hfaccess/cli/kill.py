@@ -7,8 +7,10 @@ own file is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -21,7 +23,9 @@ from hfaccess.registry import customer_file, load_customer
 from hfaccess.revoke.execute import KillOutcome, execute_kill
 from hfaccess.revoke.plan import KillPlan, KillTarget, plan_kill
 from hfaccess.revoke.record import Recorded, record_revocation
-from hfaccess.tsapi import Device, Key, TailscaleClient, TailscaleError
+from hfaccess.tsapi import TailscaleClient, TailscaleError
+
+T = TypeVar("T")
 
 
 def _say(line: str) -> None:
@@ -60,25 +64,35 @@ def _load_target(
 
 
 def _read_tailnet(client: TailscaleClient, target: KillTarget) -> tuple[KillPlan, list[str]]:
-    """Plan from the live tailnet; each listing that fails is reported, not fatal."""
+    """Plan from the live tailnet (read in parallel); a listing that fails is reported, not
+    fatal: the kill still runs every step it can."""
     problems: list[str] = []
-    policy = None
-    devices: list[Device] = []
-    keys: list[Key] = []
-    if target.cuts_policy:
+
+    def attempt(what: str, read: Callable[[], T]) -> T | None:
         try:
-            policy = client.get_policy().policy
+            return read()
         except TailscaleError as exc:
-            problems.append(f"cannot read the policy file: {exc}")
-    try:
-        devices = client.list_devices()
-    except TailscaleError as exc:
-        problems.append(f"cannot list devices: {exc}")
-    try:
-        keys = client.list_key_details()
-    except TailscaleError as exc:
-        problems.append(f"cannot list keys: {exc}")
-    return plan_kill(target, policy, devices, keys), problems
+            problems.append(f"cannot {what}: {exc}")
+            return None
+
+    def read_policy() -> dict[str, Any]:
+        return client.get_policy().policy
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        policy = (
+            pool.submit(attempt, "read the policy file", read_policy)
+            if target.cuts_policy
+            else None
+        )
+        devices = pool.submit(attempt, "list devices", client.list_devices)
+        keys = pool.submit(attempt, "list keys", client.list_key_details)
+        plan = plan_kill(
+            target,
+            policy.result() if policy is not None else None,
+            devices.result() or [],
+            keys.result() or [],
+        )
+    return plan, sorted(problems)
 
 
 def _print_plan(plan: KillPlan, record_path: Path | None, where: str) -> None:

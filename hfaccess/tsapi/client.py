@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -172,15 +173,21 @@ class TailscaleClient:
             raise InvalidResponse("GET", path, "the key is not a JSON object")
         return Key.from_api(body)
 
-    def list_key_details(self) -> list[Key]:
-        """Every key with its metadata; keys deleted between listing and reading are skipped."""
-        keys: list[Key] = []
-        for key_id in self.list_keys():
+    def list_key_details(self, *, workers: int = 8) -> list[Key]:
+        """Every key with its metadata (read in parallel: the listing has ids only); keys
+        deleted between listing and reading are skipped."""
+
+        def read(key_id: str) -> Key | None:
             try:
-                keys.append(self.get_key(key_id))
+                return self.get_key(key_id)
             except NotFound:
-                continue
-        return keys
+                return None
+
+        ids = self.list_keys()
+        if not ids:
+            return []
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(ids)))) as pool:
+            return [key for key in pool.map(read, ids) if key is not None]
 
     def delete_key(self, key_id: str) -> bool:
         """Delete a key; True if deleted now, False if it was already gone (404)."""
