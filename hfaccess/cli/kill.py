@@ -91,6 +91,7 @@ def _read_tailnet(client: TailscaleClient, target: KillTarget) -> tuple[KillPlan
             policy.result() if policy is not None else None,
             devices.result() or [],
             keys.result() or [],
+            caller_key=client.settings.oauth_client_id,
         )
     return plan, sorted(problems)
 

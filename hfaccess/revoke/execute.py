@@ -109,7 +109,13 @@ def _sweep(
 ) -> None:
     """Re-list devices and keys; delete anything of the target that (re)appeared."""
     try:
-        again = plan_kill(target, None, client.list_devices(), client.list_key_details())
+        again = plan_kill(
+            target,
+            None,
+            client.list_devices(),
+            client.list_key_details(),
+            caller_key=client.settings.oauth_client_id,
+        )
     except TailscaleError as exc:
         out.failures.append(Failure("re-check of the tailnet after deleting", str(exc)))
         say(f"re-check: FAILED: {exc}")

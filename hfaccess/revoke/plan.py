@@ -121,12 +121,19 @@ def _plan_devices(
     return planned, warnings
 
 
-def _plan_keys(target: KillTarget, keys: Iterable[Key]) -> tuple[list[PlannedKey], list[str]]:
+def _plan_keys(
+    target: KillTarget, keys: Iterable[Key], caller_key: str | None
+) -> tuple[list[PlannedKey], list[str]]:
     planned: list[PlannedKey] = []
     warnings: list[str] = []
     customer = target.customer
     for key in sorted(keys, key=lambda k: k.id):
-        if owned_by(key.all_tags, customer):
+        if caller_key and key.id == caller_key and touches(key.all_tags, customer):
+            warnings.append(
+                f"key {key.id} is the credential running this kill: not deleted (delete it by "
+                "hand last, and use Highflame's own automation client next time)"
+            )
+        elif owned_by(key.all_tags, customer):
             env = key_environment(key, customer, target.environments)
             if target.whole_customer or env == target.environment:
                 planned.append(PlannedKey(key, env))
@@ -148,8 +155,11 @@ def plan_kill(
     policy: Mapping[str, Any] | None,
     devices: Iterable[Device],
     keys: Iterable[Key],
+    *,
+    caller_key: str | None = None,
 ) -> KillPlan:
-    """The plan for `target` against the tailnet as listed."""
+    """The plan for `target` against the tailnet as listed. `caller_key` (the OAuth client
+    running the kill) is never planned for deletion: the kill would cut its own access."""
     notes: list[str] = []
     warnings: list[str] = []
     edit: PolicyEdit | None = None
@@ -174,7 +184,7 @@ def plan_kill(
             "and its credential"
         )
     planned_devices, device_warnings = _plan_devices(target, devices)
-    planned_keys, key_warnings = _plan_keys(target, keys)
+    planned_keys, key_warnings = _plan_keys(target, keys, caller_key)
     return KillPlan(
         target=target,
         policy=edit,

@@ -106,3 +106,11 @@ def test_ownership_helpers() -> None:
     assert is_operator_device(dup, "acme", "prod")
     proxy = Device(id="2", hostname="acme-prod-kubex", tags=("tag:cust-acme",))
     assert not is_operator_device(proxy, "acme", "prod")
+
+
+def test_the_credential_running_the_kill_is_never_deleted() -> None:
+    plan = plan_kill(
+        KillTarget("acme", None, ACME_ENVS), None, DEVICES, KEYS, caller_key="kAcmeProd"
+    )
+    assert "kAcmeProd" not in {k.key.id for k in plan.keys}
+    assert any("kAcmeProd is the credential running this kill" in w for w in plan.warnings)
