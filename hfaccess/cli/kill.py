@@ -40,6 +40,20 @@ def _load_target(
         fail([f"kill: {customer!r} is not a customer name"])
     if environment is not None and not names.ENVIRONMENT_NAME_RE.fullmatch(environment):
         fail([f"kill: --env {environment!r} is not an environment name"])
+    overlapping = [
+        other.stem
+        for other in sorted(directory.glob("*.yaml"))
+        if other.stem != customer
+        and not set(names.customer_tags(other.stem)).isdisjoint(names.customer_tags(customer))
+    ]
+    if overlapping:
+        fail(
+            [
+                f"kill: {customer}'s tags overlap those of {', '.join(overlapping)} "
+                f"({', '.join(names.customer_tags(customer))}); a kill by tags would hit them too: "
+                "refusing"
+            ]
+        )
     path = customer_file(directory, customer)
     warnings: list[str] = []
     loaded: Customer | None = None

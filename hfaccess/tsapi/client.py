@@ -109,7 +109,7 @@ class TailscaleClient:
         path = self._tailnet_path("acl")
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if etag:
-            headers["If-Match"] = f'"{etag.strip().strip(chr(34))}"'
+            headers["If-Match"] = '"' + etag.strip().strip('"') + '"'
         response = self._call("POST", path, content=_dump(policy), headers=headers)
         return str(response.headers.get("ETag", ""))
 

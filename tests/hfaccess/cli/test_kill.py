@@ -230,6 +230,7 @@ def test_broken_registry_file_does_not_stop_the_kill(fake: FakeTailscale, regist
         (("acme", "--env", "qa"), "acme has no environment 'qa' (known: dev, prod, staging)"),
         (("acme", "--env", "Prod"), "--env 'Prod' is not an environment name"),
         (("initech", "--env", "prod"), "--env needs a registered customer"),
+        (("operator-acme",), "operator-acme's tags overlap those of acme"),
     ],
 )
 def test_bad_targets_exit_1_before_any_call(
