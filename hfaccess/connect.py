@@ -38,6 +38,8 @@ class ConnectPlan:
                 f"tailscale configure kubeconfig {self.hostname}",
                 f"kubectl config delete-context {self.context} >/dev/null 2>&1 || true",
                 f'kubectl config rename-context "$(kubectl config current-context)" {self.context}',
+                "# the first request through a new proxy can be slow: it is getting its TLS "
+                "certificate",
                 f"kubectl --context {self.context} get namespaces",
             ]
         )

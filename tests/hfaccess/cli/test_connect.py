@@ -66,6 +66,7 @@ def test_prints_the_steps(registry: Path) -> None:
         "tailscale configure kubeconfig acme-prod-kube",
         "kubectl config delete-context acme-prod >/dev/null 2>&1 || true",
         'kubectl config rename-context "$(kubectl config current-context)" acme-prod',
+        "# the first request through a new proxy can be slow: it is getting its TLS certificate",
         "kubectl --context acme-prod get namespaces",
     ]
 
