@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hfaccess.cli import check, diff, drift, render, stacks, validate
+from hfaccess.cli import check, connect, diff, drift, fleet, kill, render, sre, stacks, validate
 
 app = typer.Typer(
     name="hfaccess",
@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 # Each command module registers its own commands; add new modules here.
-for _module in (validate, render, check, stacks, diff, drift):
+for _module in (validate, render, check, stacks, diff, drift, kill, sre, fleet, connect):
     _module.register(app)
 
 

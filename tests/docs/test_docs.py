@@ -10,8 +10,6 @@ from hfaccess.cli import app
 from tests.support.files import REPO
 
 DOCS = REPO / "docs"
-# Documented before it lands (the kill switch arrives with the revocation work).
-PENDING = {"kill"}
 
 
 def _commands() -> set[str]:
@@ -23,7 +21,7 @@ def test_every_documented_hfaccess_command_exists() -> None:
     mentioned: set[str] = set()
     for path in DOCS.rglob("*.md"):
         mentioned |= set(re.findall(r"\bhfaccess ([a-z][a-z-]*)", path.read_text()))
-    assert mentioned - PENDING <= _commands(), mentioned - PENDING - _commands()
+    assert mentioned <= _commands(), mentioned - _commands()
     assert {"stacks", "drift", "drift-record", "drift-report", "diff"} <= _commands()
 
 

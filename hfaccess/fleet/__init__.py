@@ -1,0 +1,1 @@
+"""The fleet view: every customer environment's tailnet presence, and what nothing explains."""

@@ -1,0 +1,260 @@
+"""`hfaccess kill` end to end against the fake Tailscale API: full-state comparisons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hfaccess.cli import api
+from tests.support.cli import run_cli
+from tests.support.fake_tailscale import CLIENT_SECRET, FakeTailscale, Fault, TailnetState
+from tests.support.tailnet_seed import (
+    ACME_DEVICE_IDS,
+    ACME_YAML,
+    devices,
+    keys,
+    policy,
+    policy_after_acme_kill,
+    seeded_state,
+    write_registry,
+)
+
+ACME_KEYS = {"kAcmeProd", "kAcmeStaging", "kAcmeDev", "kAcmeAuth"}
+ENV_VARS = (
+    "TAILSCALE_BASE_URL",
+    "TAILSCALE_OAUTH_CLIENT_ID",
+    "TAILSCALE_OAUTH_CLIENT_SECRET",
+    "TAILSCALE_API_KEY",
+    "TAILSCALE_TAILNET",
+)
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTailscale]:
+    with FakeTailscale(seeded_state()) as server:
+        for name in ENV_VARS:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(api.hooks, "sleep", lambda _: None)
+        yield server
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    return write_registry(tmp_path / "customers")
+
+
+def kill(registry: Path, *args: str) -> Any:
+    return run_cli("kill", *args, "--customers", str(registry))
+
+
+def expected_after_acme_kill() -> dict[str, Any]:
+    return {
+        "policy": policy_after_acme_kill(),
+        "devices": {k: v for k, v in devices().items() if k not in ACME_DEVICE_IDS},
+        "keys": {k: v for k, v in keys().items() if k not in ACME_KEYS},
+    }
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(fake: FakeTailscale, registry: Path) -> None:
+    before = fake.snapshot()
+    result = kill(registry, "acme")
+    assert result.exit_code == 0, result.stderr
+    assert fake.snapshot() == before
+    assert (registry / "acme.yaml").read_text() == ACME_YAML
+    assert "1. policy: 5 change(s)" in result.stdout
+    assert "2. devices: 10" in result.stdout
+    assert "3. credentials: 4" in result.stdout
+    assert "DRY RUN: nothing was changed" in result.stdout
+    assert {r.method for r in fake.requests} == {"GET", "POST"}
+    assert [r.path for r in fake.requests if r.method == "POST"] == ["/api/v2/oauth/token"]
+
+
+def test_kill_removes_exactly_acme(fake: FakeTailscale, registry: Path) -> None:
+    result = kill(registry, "acme", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert fake.snapshot() == expected_after_acme_kill()
+    assert (registry / "acme.yaml").read_text() == ACME_YAML.replace(
+        "revoked: false", "revoked: true"
+    )
+    assert "DONE: customer acme (every environment) has no grant" in result.stdout
+    assert "(14 deleted, 0 already gone)" in result.stdout
+    # Access is cut first: the policy write precedes every delete, keys come after devices.
+    order = [
+        r.path for r in fake.requests if r.method in ("POST", "DELETE") and "token" not in r.path
+    ]
+    assert order[0] == "/api/v2/tailnet/-/acl"
+    first_key = next(i for i, p in enumerate(order) if "/keys/" in p)
+    assert all("/device/" in p for p in order[1:first_key])
+    assert CLIENT_SECRET not in result.stdout + result.stderr
+
+
+def test_second_run_changes_nothing(fake: FakeTailscale, registry: Path) -> None:
+    assert kill(registry, "acme", "--yes").exit_code == 0
+    state = fake.snapshot()
+    recorded = (registry / "acme.yaml").read_text()
+    seen = len(fake.requests)
+    again = kill(registry, "acme", "--yes")
+    assert again.exit_code == 0, again.stderr
+    assert fake.snapshot() == state
+    assert (registry / "acme.yaml").read_text() == recorded
+    writes = [r for r in fake.requests[seen:] if r.method in ("POST", "DELETE")]
+    assert [r.path for r in writes] == ["/api/v2/oauth/token"]
+    assert "(0 deleted, 0 already gone)" in again.stdout
+
+
+def test_same_result_through_429s_500s_resets_and_a_concurrent_edit(
+    fake: FakeTailscale, registry: Path
+) -> None:
+    def concurrent(policy_doc: dict[str, Any]) -> None:
+        policy_doc["groups"]["group:oncall"] = ["carol@highflame.ai"]
+
+    fake.add_fault(Fault(path=".*/devices", method="GET", status=429, retry_after="1", times=2))
+    fake.add_fault(Fault(path="/api/v2/device/1001", status=500, times=3))
+    fake.add_fault(Fault(path="/api/v2/device/1007", reset=True))
+    fake.add_fault(Fault(path=".*/keys/kAcmeProd", method="DELETE", status=503, times=2))
+    fake.add_fault(Fault(path=".*/keys/kAcmeDev", method="GET", status=502))
+    fake.add_fault(Fault(path=".*/acl", method="POST", concurrent_edit=concurrent))
+    result = kill(registry, "acme", "--yes")
+    assert result.exit_code == 0, result.stderr
+    expected = expected_after_acme_kill()
+    expected["policy"]["groups"]["group:oncall"] = ["carol@highflame.ai"]
+    assert fake.snapshot() == expected
+    assert "re-read 1x after concurrent edits" in result.stdout
+    assert [r.status for r in fake.calls("POST", ".*/acl")] == [412, 200]
+
+
+def test_delete_that_keeps_failing_exits_1_naming_what_remains(
+    fake: FakeTailscale, registry: Path
+) -> None:
+    fake.add_fault(Fault(path="/api/v2/device/1001", status=500, times=-1))
+    result = kill(registry, "acme", "--yes")
+    assert result.exit_code == 1
+    assert "INCOMPLETE: customer acme (every environment) is only partly revoked" in result.stderr
+    assert (
+        "  - device acme-prod-kube (id 1001, tag:cust-acme, environment prod): "
+        "DELETE /api/v2/device/1001: HTTP 500: injected fault (gave up after 6 attempts)"
+    ) in result.stderr
+    state = fake.snapshot()
+    assert set(state["devices"]) - set(devices()) == set()
+    assert [d for d in state["devices"] if d in ACME_DEVICE_IDS] == ["1001"]
+    assert ACME_KEYS.isdisjoint(state["keys"])
+    assert state["policy"] == policy_after_acme_kill()
+    # The revocation is recorded anyway, so the next `pulumi up` converges to it.
+    assert "revoked: true" in (registry / "acme.yaml").read_text()
+    fake.faults.clear()
+    retry = kill(registry, "acme", "--yes")
+    assert retry.exit_code == 0, retry.stderr
+    assert fake.snapshot() == expected_after_acme_kill()
+
+
+def test_policy_write_failing_still_deletes_devices_and_keys(
+    fake: FakeTailscale, registry: Path
+) -> None:
+    fake.add_fault(Fault(path=".*/acl", method="POST", status=500, times=-1))
+    result = kill(registry, "acme", "--yes")
+    assert result.exit_code == 1
+    assert "  - policy: grants reaching tag:k8s-operator-acme, tag:cust-acme, tag:k8s-acme: " in (
+        result.stderr
+    )
+    state = fake.snapshot()
+    assert state["policy"] == policy()
+    assert set(ACME_DEVICE_IDS).isdisjoint(state["devices"])
+    assert ACME_KEYS.isdisjoint(state["keys"])
+
+
+def test_device_that_reregisters_meanwhile_is_swept(fake: FakeTailscale, registry: Path) -> None:
+    def rejoin(state: TailnetState) -> None:
+        device = dict(devices()["1001"], id="1011", nodeId="n1011", name="acme-prod-kube-1.x")
+        state.devices["1011"] = device
+
+    fake.add_fault(Fault(path=".*/keys/kAcmeProd", method="DELETE", on_request=rejoin))
+    result = kill(registry, "acme", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "re-check: 1 re-appeared, deleting" in result.stdout
+    assert fake.snapshot() == expected_after_acme_kill()
+
+
+def test_environment_kill(fake: FakeTailscale, registry: Path) -> None:
+    result = kill(registry, "acme", "--env", "prod", "--yes")
+    assert result.exit_code == 0, result.stderr
+    state = fake.snapshot()
+    assert state["policy"] == policy()
+    assert set(devices()) - set(state["devices"]) == {"1001", "1002", "1003", "1004"}
+    assert set(keys()) - set(state["keys"]) == {"kAcmeProd"}
+    text = (registry / "acme.yaml").read_text()
+    assert "# production\n    revoked: true\n" in text
+    assert "\nrevoked: false\n" in text
+    assert "policy left unchanged" in result.stdout
+    assert "monitoring-grafana" in result.stdout  # reported, left alone
+
+
+def test_last_active_environment_kill_cuts_the_grants(fake: FakeTailscale, registry: Path) -> None:
+    assert kill(registry, "acme", "--env", "staging", "--yes").exit_code == 0
+    assert kill(registry, "acme", "--env", "dev", "--yes").exit_code == 0
+    assert fake.snapshot()["policy"] == policy()
+    result = kill(registry, "acme", "--env", "prod", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "prod is acme's last active environment" in result.stdout
+    assert fake.snapshot()["policy"] == policy_after_acme_kill()
+
+
+def test_customer_without_a_file_is_killed_by_tags(fake: FakeTailscale, registry: Path) -> None:
+    result = kill(registry, "acmecorp", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "acmecorp.yaml does not exist: nothing will be recorded" in result.stderr
+    assert set(devices()) - set(fake.snapshot()["devices"]) == {"4002"}
+    assert not (registry / "acmecorp.yaml").exists()
+
+
+def test_broken_registry_file_does_not_stop_the_kill(fake: FakeTailscale, registry: Path) -> None:
+    (registry / "acme.yaml").write_text("name: acme\nenvironments: [\n")
+    (registry / "globex.yaml").write_text("garbage: true\n")
+    result = kill(registry, "acme", "--yes")
+    assert result.exit_code == 1
+    assert "acme.yaml is invalid; killing by tags anyway" in result.stderr
+    assert "  - registry: the revocation is not recorded: " in result.stderr
+    snap = fake.snapshot()
+    assert snap["policy"] == policy_after_acme_kill()
+    assert set(ACME_DEVICE_IDS).isdisjoint(snap["devices"])
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("Acme!",), "'Acme!' is not a customer name"),
+        (("acme", "--env", "qa"), "acme has no environment 'qa' (known: dev, prod, staging)"),
+        (("acme", "--env", "Prod"), "--env 'Prod' is not an environment name"),
+        (("initech", "--env", "prod"), "--env needs a registered customer"),
+        (("operator-acme",), "operator-acme's tags overlap those of acme"),
+    ],
+)
+def test_bad_targets_exit_1_before_any_call(
+    fake: FakeTailscale, registry: Path, args: tuple[str, ...], needle: str
+) -> None:
+    result = kill(registry, *args)
+    assert result.exit_code == 1
+    assert needle in result.stderr
+    assert fake.requests == []
+
+
+def test_missing_credentials_exit_2(
+    fake: FakeTailscale, registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TAILSCALE_OAUTH_CLIENT_SECRET")
+    result = kill(registry, "acme", "--yes")
+    assert result.exit_code == 2
+    assert "TAILSCALE_OAUTH_CLIENT_SECRET is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert fake.requests == []
+
+
+def test_unreadable_tailnet_in_a_dry_run_exits_1(fake: FakeTailscale, registry: Path) -> None:
+    fake.add_fault(Fault(path=".*/devices", status=500, times=-1))
+    result = kill(registry, "acme")
+    assert result.exit_code == 1
+    assert "error: cannot list devices: GET /api/v2/tailnet/-/devices: HTTP 500" in result.stderr
