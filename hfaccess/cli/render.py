@@ -12,11 +12,12 @@ from hfaccess.cli.common import (
     DEFAULT_HIGHFLAME_FILE,
     CustomersOption,
     HighflameOption,
+    err,
     fail,
     load_or_exit,
     out,
 )
-from hfaccess.render import Artifacts, render_stack, write_artifacts
+from hfaccess.render import Artifacts, render_stack, render_warnings, write_artifacts
 from hfaccess.stacks import UnknownStackError, parse_stack
 
 
@@ -49,6 +50,8 @@ def render(
         target = out_dir / name if nested else out_dir
         for path in write_artifacts(target, artifacts):
             out.print(f"wrote {path.as_posix()}", markup=False)
+    for warning in (w for s in stacks for w in render_warnings(s)):
+        err.print(f"WARNING: {warning}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
