@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
+
 from components.cluster_install import ClusterInstall
 from components.credential import OperatorCredential
+from hfaccess.errors import InvalidInput
 from hfaccess.install import chart
 from hfaccess.install.plan import install_plan
 from hfaccess.models import EnvironmentRef, InstallMode
@@ -24,8 +27,10 @@ def declare_install(
     credential: OperatorCredential,
 ) -> dict[str, Any]:
     """Declare `ref`'s cluster install (if this stack applies it); return the stack's exports."""
-    del model  # the install depends on the environment alone
-    plan = install_plan(ref)
+    try:
+        plan = install_plan(ref, model.registry.sources.get(ref.customer.name))
+    except InvalidInput as exc:
+        raise pulumi.RunError("invalid input, nothing was declared:\n" + str(exc)) from None
     exports: dict[str, Any] = {
         "installMode": plan.mode.value,
         "releaseName": chart.RELEASE_NAME,

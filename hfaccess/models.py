@@ -146,23 +146,6 @@ class Environment(_Strict):
             raise ValueError("oidc_issuer is only used with credentials: federated")
         return self
 
-    @model_validator(mode="after")
-    def _one_annotation_per_service(self) -> Environment:
-        # A Service carries one `tailscale.com/hostname`: two `via: service` exposures of the
-        # same Service would fight over its annotations.
-        seen: dict[tuple[str, str], str] = {}
-        for name, exposure in sorted(self.exposures.items()):
-            if exposure.via is not ExposureVia.SERVICE:
-                continue
-            key = (exposure.namespace, exposure.service)
-            if key in seen:
-                raise ValueError(
-                    f"exposures {seen[key]!r} and {name!r} both annotate Service "
-                    f"{key[0]}/{key[1]}; a Service has one tailnet name (use via: ingress)"
-                )
-            seen[key] = name
-        return self
-
 
 class Customer(_Strict):
     """One BYOC customer: its environments share the customer's tags, never its credentials."""

@@ -77,9 +77,8 @@ def environment_warnings(ref: EnvironmentRef) -> list[str]:
 
 
 def environment_artifacts(ref: EnvironmentRef, model: AccessModel) -> dict[str, str]:
-    """File name -> content for one environment stack."""
-    del model  # the install depends on the environment alone
-    plan = install_plan(ref)
+    """File name -> content for one environment stack; InvalidInput if its exposures conflict."""
+    plan = install_plan(ref, model.registry.sources.get(ref.customer.name))
     spec = credential_spec(ref)
     files = {"oauth-client.json": json.dumps(spec.as_document(), indent=2) + "\n"}
     values = rbac = exposures = None

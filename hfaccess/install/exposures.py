@@ -97,6 +97,24 @@ def service_patch_manifest(ref: EnvironmentRef, name: str, exposure: Exposure) -
     }
 
 
+def annotation_conflicts(ref: EnvironmentRef) -> list[str]:
+    """Services that two `via: service` exposures would annotate: a Service has one tailnet name."""
+    first: dict[tuple[str, str], str] = {}
+    conflicts = []
+    for name, exposure in sorted(ref.environment.exposures.items()):
+        if exposure.via is not ExposureVia.SERVICE:
+            continue
+        key = (exposure.namespace, exposure.service)
+        if key in first:
+            conflicts.append(
+                f"exposures {first[key]!r} and {name!r} both annotate Service "
+                f"{key[0]}/{key[1]}; a Service has one tailnet name (use via: ingress)"
+            )
+        else:
+            first[key] = name
+    return conflicts
+
+
 def planned_exposures(ref: EnvironmentRef) -> list[PlannedExposure]:
     """The environment's exposures, sorted by name; none when access is revoked."""
     if not ref.active:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from hfaccess.install.exposures import PlannedExposure, planned_exposures
+from hfaccess.errors import InputError, InvalidInput
+from hfaccess.install.exposures import PlannedExposure, annotation_conflicts, planned_exposures
 from hfaccess.install.rbac import rbac_manifests
 from hfaccess.install.values import ChartCredential, helm_values
 from hfaccess.models import ClusterRole, EnvironmentRef, InstallMode
@@ -47,9 +48,17 @@ class InstallPlan:
         return helm_values(self.ref, credential)
 
 
-def install_plan(ref: EnvironmentRef) -> InstallPlan:
-    """The plan of `ref`: RBAC for its role and its exposures, or nothing when revoked."""
+def install_plan(ref: EnvironmentRef, source: str | None = None) -> InstallPlan:
+    """The plan of `ref`: RBAC for its role and its exposures, or nothing when revoked.
+
+    Raises InvalidInput (naming `source`, the customer file) for exposures that cannot coexist.
+    """
     if not ref.active:
         return InstallPlan(ref, (), ())
+    conflicts = annotation_conflicts(ref)
+    if conflicts:
+        file = source or f"{ref.customer.name}.yaml"
+        field = f"environments.{ref.name}.exposures"
+        raise InvalidInput(InputError(file, field, reason) for reason in conflicts)
     role = ref.environment.cluster_role
     return InstallPlan(ref, tuple(rbac_manifests(role)), tuple(planned_exposures(ref)))

@@ -229,3 +229,11 @@ def test_revoked_managed_environment_keeps_nothing_in_the_cluster(
 def test_managed_install_without_cluster_settings_is_refused() -> None:
     with pytest.raises(MissingClusterSettings, match="nothing falls back"):
         run_install(make_ref({}), StackSettings(), oauth_credential())
+
+
+def test_conflicting_exposures_declare_nothing() -> None:
+    twice = {
+        e: {"namespace": "hf", "service": "studio", "port": 80, "via": "service"} for e in "ab"
+    }
+    with pytest.raises(pulumi.RunError, match="both annotate Service hf/studio"):
+        run_install(make_ref({"exposures": twice}), StackSettings(), oauth_credential())

@@ -26,17 +26,6 @@ exposure_names = st.from_regex(r"[a-z][a-z0-9-]{0,6}[a-z0-9]", fullmatch=True).f
     lambda n: n != "kube"
 )
 
-
-def _one_annotation_per_service(env: dict[str, Any]) -> bool:
-    """A Service can carry one tailnet name: the model refuses two `via: service` on it."""
-    annotated = [
-        (e["namespace"], e["service"])
-        for e in env.get("exposures", {}).values()
-        if e.get("via") == "service"
-    ]
-    return len(annotated) == len(set(annotated))
-
-
 environment = st.fixed_dictionaries(
     {},
     optional={
@@ -56,7 +45,7 @@ environment = st.fixed_dictionaries(
             max_size=2,
         ),
     },
-).filter(_one_annotation_per_service)
+)
 
 
 def customer_docs(names: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, dict[str, Any]]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
+from hfaccess.errors import InvalidInput
 from hfaccess.install.exposures import planned_exposures
+from hfaccess.install.plan import install_plan
 from tests.support.samples import make_ref, sample_refs
 
 STUDIO: dict[str, Any] = {"namespace": "highflame", "service": "studio", "port": 80}
@@ -58,6 +59,16 @@ def test_revoked_exposes_nothing(env_revoked: bool, customer_revoked: bool) -> N
 
 def test_two_annotations_on_one_service_are_refused() -> None:
     twice = {"a": {**STUDIO, "via": "service"}, "b": {**STUDIO, "via": "service"}}
-    with pytest.raises(ValidationError, match="both annotate Service highflame/studio"):
-        make_ref({"exposures": twice})
-    make_ref({"exposures": {"a": {**STUDIO, "via": "service"}, "b": STUDIO}})  # ingress is fine
+    with pytest.raises(InvalidInput) as caught:
+        install_plan(make_ref({"exposures": twice}), "customers/initech.yaml")
+    (error,) = caught.value.errors
+    assert error.file == "customers/initech.yaml"
+    assert error.field == "environments.prod.exposures"
+    assert "both annotate Service highflame/studio" in error.reason
+    mixed = {"a": {**STUDIO, "via": "service"}, "b": STUDIO}  # an Ingress beside it is fine
+    assert len(install_plan(make_ref({"exposures": mixed})).exposures) == 2
+
+
+def test_a_revoked_environment_is_not_checked_for_conflicts() -> None:
+    twice = {"a": {**STUDIO, "via": "service"}, "b": {**STUDIO, "via": "service"}}
+    assert install_plan(make_ref({"exposures": twice, "revoked": True})).exposures == ()
