@@ -15,7 +15,7 @@ $(STAMP): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 render: $(STAMP)
@@ -27,6 +27,12 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# Figures against the scale budgets (prints; asserts nothing). Writes docs/performance.png.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
+	$(PY) -m benchmarks.run --json build/benchmarks.json --plot docs/performance.png
+	$(PY) benchmarks/kill_bench.py
 
 verify-chart: $(STAMP)
 	PYTHON=$(PY) scripts/verify-chart.sh

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hfaccess.cli import render, validate
+from hfaccess.cli import check, render, validate
 
 app = typer.Typer(
     name="hfaccess",
@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 # Each command module registers its own commands; add new modules here.
-for _module in (validate, render):
+for _module in (validate, render, check):
     _module.register(app)
 
 

@@ -14,9 +14,11 @@ from hfaccess.cli.common import (
     HighflameOption,
     err,
     fail,
+    fail_invalid,
     load_or_exit,
     out,
 )
+from hfaccess.errors import InvalidInput
 from hfaccess.render import Artifacts, render_stack, render_warnings, write_artifacts
 from hfaccess.stacks import UnknownStackError, parse_stack
 
@@ -44,7 +46,10 @@ def render(
         stacks = [parse_stack(name, model.registry) for name in names]
     except UnknownStackError as exc:
         fail([f"--stack: {exc}"])
-    rendered: list[tuple[str, Artifacts]] = [(s.name, render_stack(s, model)) for s in stacks]
+    try:  # every stack renders in memory first: one refusal writes nothing at all
+        rendered: list[tuple[str, Artifacts]] = [(s.name, render_stack(s, model)) for s in stacks]
+    except InvalidInput as exc:
+        fail_invalid(exc)
     nested = all_stacks or len(rendered) > 1
     for name, artifacts in rendered:
         target = out_dir / name if nested else out_dir

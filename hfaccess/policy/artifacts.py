@@ -1,12 +1,14 @@
-"""Tailnet stack artifacts (issue 3 fills this in)."""
+"""Tailnet stack artifacts: the policy file exactly as the `tailnet` stack applies it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from hfaccess.policy.builder import build_policy
+from hfaccess.policy.serialize import policy_text
+from hfaccess.workspace import AccessModel
 
-if TYPE_CHECKING:
-    from hfaccess.workspace import AccessModel
+POLICY_FILE = "policy.json"
 
 
 def tailnet_artifacts(model: AccessModel) -> dict[str, str]:
-    raise NotImplementedError("the tailnet policy builder lands with the tailnet-side issue")
+    """`policy.json`: byte-identical to the text the TailnetPolicy's Acl gets."""
+    return {POLICY_FILE: policy_text(build_policy(model))}

@@ -116,6 +116,8 @@ def run_in_stack(
     run = ProgramRun()
     mocks = RecordingMocks(run)
     monitor = pulumi.runtime.mocks.MockMonitor(mocks)
+    # set_mocks keeps an existing root Stack, and with it the previous run's exports: start fresh.
+    runtime_settings.ROOT.set(None)
     pulumi.runtime.set_mocks(
         mocks, project=names.PROJECT, stack=stack, preview=False, monitor=monitor
     )

@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed against budgets, never asserted as timed tests."""

@@ -1,0 +1,212 @@
+"""Benchmarks against the scale budgets: prints figures (median of runs, peak memory), asserts nothing.
+
+Usage (from the repository root): venv/bin/python -m benchmarks.run [--sizes 10,100,1000,5000]
+[--repeat 5] [--json FILE] [--plot FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.synthetic import write_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOOR = "import pulumi, pulumi_kubernetes.helm.v3, pulumi_tailscale"
+
+
+@dataclass
+class Figure:
+    """Median wall time and the largest peak RSS over the runs of one command."""
+
+    seconds: float
+    peak_mib: float
+    runs: list[float] = field(default_factory=list)
+
+
+def measure(argv: list[str], repeat: int) -> Figure:
+    """Run `argv` `repeat` times from process start; median wall time, max peak RSS."""
+    times: list[float] = []
+    peak_kib = 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        if os.waitstatus_to_exitcode(status) != 0:
+            stderr = proc.stderr.read().decode() if proc.stderr else ""
+            raise SystemExit(f"benchmark command failed: {' '.join(argv)}\n{stderr}")
+        if proc.stderr:
+            proc.stderr.close()
+        peak_kib = max(peak_kib, usage.ru_maxrss)
+    return Figure(round(statistics.median(times), 4), round(peak_kib / 1024, 1), times)
+
+
+@dataclass
+class SizeResult:
+    customers: int
+    render: Figure
+    check: Figure
+    policy_bytes: int
+    policy_tests: int
+    grants: int
+
+    @property
+    def bytes_per_customer(self) -> float:
+        return self.policy_bytes / self.customers
+
+
+def bench_size(count: int, repeat: int, workdir: Path) -> SizeResult:
+    customers = write_registry(workdir / f"customers-{count}", count)
+    out = workdir / f"out-{count}"
+    py = sys.executable
+    common = ["--customers", str(customers)]
+    render = measure(
+        [py, "-m", "hfaccess", "render", "--stack", "tailnet", "--out", str(out), *common], repeat
+    )
+    check = measure([py, "-m", "hfaccess", "check", *common], repeat)
+    text = (out / "policy.json").read_text(encoding="utf-8")
+    policy = json.loads(text)
+    return SizeResult(
+        count,
+        render,
+        check,
+        len(text.encode()),
+        len(policy.get("tests", [])),
+        len(policy.get("grants", [])),
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "within budget" if ok else "OVER BUDGET"
+
+
+def report(sizes: list[SizeResult], program: Figure, floor: Figure) -> list[str]:
+    """The table and every budget line, as printed."""
+    lines = [
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        "",
+        "| customers | render s | render MiB | check s | check MiB | policy bytes | bytes/customer | grants | tests |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in sizes:
+        lines.append(
+            f"| {s.customers} | {s.render.seconds:.3f} | {s.render.peak_mib} | {s.check.seconds:.3f} | "
+            f"{s.check.peak_mib} | {s.policy_bytes} | {s.bytes_per_customer:.0f} | {s.grants} | {s.policy_tests} |"
+        )
+    lines += [
+        "",
+        f"customer-environment program (acme-prod) under mocks: {program.seconds:.3f} s, {program.peak_mib} MiB",
+        f"bare-import floor (`{FLOOR}`): {floor.seconds:.3f} s, {floor.peak_mib} MiB",
+        "",
+        "budgets:",
+    ]
+    by_count = {s.customers: s for s in sizes}
+    if 10 in by_count and 1000 in by_count:
+        ratio = by_count[1000].render.seconds / by_count[10].render.seconds
+        lines.append(
+            f"- render 1,000 / render 10 = {ratio:.2f} (budget <= 3): {verdict(ratio <= 3)}"
+        )
+    worst = max(s.bytes_per_customer for s in sizes)
+    lines.append(
+        f"- policy bytes per customer, worst {worst:.0f} (budget <= 1200): {verdict(worst <= 1200)}"
+    )
+    if len(sizes) >= 2:
+        small, large = sizes[-2], sizes[-1]
+        growth = (large.policy_bytes - small.policy_bytes) / (large.customers - small.customers)
+        tests_growth = (large.policy_tests - small.policy_tests) / (
+            large.customers - small.customers
+        )
+        lines.append(
+            f"- marginal policy growth {growth:.0f} bytes and {tests_growth:.2f} tests per customer "
+            f"between {small.customers} and {large.customers} (linear: constant per customer)"
+        )
+    ratio = program.seconds / floor.seconds
+    lines.append(f"- program / floor = {ratio:.2f} (budget <= 1.5): {verdict(ratio <= 1.5)}")
+    if len(sizes) >= 3:
+        a, b, c = sizes[-3], sizes[-2], sizes[-1]
+        m1 = (b.check.seconds - a.check.seconds) / (b.customers - a.customers)
+        m2 = (c.check.seconds - b.check.seconds) / (c.customers - b.customers)
+        linear = m2 <= 2 * max(m1, 1e-6)
+        lines.append(
+            f"- check marginal cost {m1 * 1e3:.3f} ms/customer ({a.customers}->{b.customers}) vs "
+            f"{m2 * 1e3:.3f} ms/customer ({b.customers}->{c.customers}) (linear: second <= 2x first): "
+            f"{verdict(linear)}"
+        )
+    return lines
+
+
+def plot(sizes: list[SizeResult], path: Path) -> None:
+    """Render and check time, and policy size, against customer count (needs matplotlib)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    counts = [s.customers for s in sizes]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(counts, [s.render.seconds for s in sizes], "o-", label="render --stack tailnet")
+    left.plot(counts, [s.check.seconds for s in sizes], "s-", label="check")
+    left.set(xscale="log", xlabel="customers", ylabel="seconds (median, from process start)")
+    left.legend()
+    left.grid(True, which="both", alpha=0.3)
+    right.plot(counts, [s.policy_bytes / 1024 for s in sizes], "o-", color="tab:green")
+    right.set(xscale="log", yscale="log", xlabel="customers", ylabel="policy.json KiB")
+    right.grid(True, which="both", alpha=0.3)
+    fig.suptitle("highflame-access: tailnet policy at scale")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10,100,1000,5000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--plot", type=Path)
+    args = parser.parse_args()
+    counts = [int(x) for x in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        sizes = [bench_size(n, args.repeat, Path(tmp)) for n in counts]
+    py = sys.executable
+    program = measure([py, "benchmarks/stack_program.py", "acme-prod"], args.repeat)
+    floor = measure([py, "-c", FLOOR], args.repeat)
+    for line in report(sizes, program, floor):
+        print(line)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "sizes": [
+                        {**asdict(s), "bytes_per_customer": s.bytes_per_customer} for s in sizes
+                    ],
+                    "program": asdict(program),
+                    "floor": asdict(floor),
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+    if args.plot:
+        plot(sizes, args.plot)
+        print(f"plot: {args.plot}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

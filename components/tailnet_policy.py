@@ -1,0 +1,49 @@
+"""TailnetPolicy: the one component that owns the tailnet's whole policy file.
+
+The Acl gets the canonical text (hfaccess.policy.serialize.policy_text), byte for byte what
+`hfaccess render --stack tailnet` writes. Destroying must never leave the tailnet open:
+Tailscale's default policy allows everything, so the Acl is never reset on destroy, Pulumi never
+deletes it (retain_on_delete) and it is protected against accidental removal. See
+docs/tailnet-policy.md for adoption of an existing policy and deliberate teardown.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_tailscale as tailscale
+
+from hfaccess.policy.serialize import policy_digest
+
+
+def acl_options(parent: pulumi.Resource, provider: tailscale.Provider) -> pulumi.ResourceOptions:
+    """The Acl's options: inside its component, explicit provider, never deleted by Pulumi."""
+    return pulumi.ResourceOptions(
+        parent=parent, provider=provider, protect=True, retain_on_delete=True
+    )
+
+
+class TailnetPolicy(pulumi.ComponentResource):
+    """The tailnet policy file, composed from every customer plus Highflame's base policy."""
+
+    TYPE = "highflame:tailnet:TailnetPolicy"
+
+    def __init__(
+        self,
+        name: str,
+        policy: str,
+        provider: tailscale.Provider,
+        adopt_existing: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(self.TYPE, name, None, opts)
+        self.digest = policy_digest(policy)
+        self.acl = tailscale.Acl(
+            f"{name}-acl",
+            acl=policy,
+            # Only consulted on create: take over a tailnet whose policy is not the default
+            # without `pulumi import` (adoptExistingPolicy, reviewed with `hfaccess check`).
+            overwrite_existing_content=adopt_existing,
+            reset_acl_on_destroy=False,
+            opts=acl_options(self, provider),
+        )
+        self.register_outputs({"policySha256": self.digest})

@@ -1,0 +1,81 @@
+"""Highflame's own policy sections, checked before the customers' parts are added to them.
+
+The base policy may hold anything Highflame's tailnet needs, but it must never name a customer's
+tag (a base grant to `tag:cust-acme` would bypass the registry) nor define the SRE group, whose
+members come only from `sre.members`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from hfaccess import names
+from hfaccess.errors import InputError, InvalidInput
+from hfaccess.highflame import DEFAULT_FILE
+from hfaccess.workspace import AccessModel
+
+SOURCE = DEFAULT_FILE.as_posix()
+# Sections the builder extends; each must have this JSON type in the base policy.
+MAPPING_SECTIONS = ("groups", "tagOwners")
+LIST_SECTIONS = ("grants", "tests")
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every string in `value` (mapping keys included) with a dotted path to it."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield f"{path}.{key}", str(key)
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def _tag_part(text: str) -> str:
+    """`tag:x:443` -> `tag:x`; anything else unchanged."""
+    if text.startswith("tag:"):
+        return ":".join(text.split(":", 2)[:2])
+    return text
+
+
+def base_sections(model: AccessModel) -> dict[str, Any]:
+    """A deep copy of the base policy; raise InvalidInput if it collides with the registry."""
+    base = copy.deepcopy(model.highflame.base_policy)
+    owners: dict[str, str] = {}
+    for customer in model.registry.customers:
+        for tag in names.customer_tags(customer.name):
+            owners[tag] = customer.name
+    errors: list[InputError] = []
+    for section in MAPPING_SECTIONS:
+        if section in base and not isinstance(base[section], dict):
+            errors.append(InputError(SOURCE, f"base_policy.{section}", "must be a mapping"))
+    for section in LIST_SECTIONS:
+        if section in base and not isinstance(base[section], list):
+            errors.append(InputError(SOURCE, f"base_policy.{section}", "must be a list"))
+    groups = base.get("groups")
+    if isinstance(groups, dict) and model.highflame.sre_group in groups:
+        errors.append(
+            InputError(
+                SOURCE,
+                f"base_policy.groups.{model.highflame.sre_group}",
+                "is generated from sre.members; list engineers there instead",
+            )
+        )
+    for path, text in _strings(base, "base_policy"):
+        owner = owners.get(_tag_part(text))
+        if owner is not None:
+            errors.append(
+                InputError(
+                    SOURCE,
+                    path,
+                    f"{_tag_part(text)!r} is customer {owner}'s tag; only customers/"
+                    f"{owner}.yaml decides access to it",
+                )
+            )
+    if errors:
+        raise InvalidInput(sorted(set(errors)))
+    return base
