@@ -54,3 +54,26 @@ def test_render_warns_loudly_about_cluster_admin(tmp_path: Path) -> None:
         result.stderr
     )
     assert (out / "rbac.yaml").read_text(encoding="utf-8").startswith("# WARNING: CLUSTER-ADMIN")
+
+
+def test_render_refuses_conflicting_exposures_and_writes_nothing(tmp_path: Path) -> None:
+    customers = tmp_path / "customers"
+    doc = customer("initech")
+    annotated = {"namespace": "hf", "service": "studio", "port": 80, "via": "service"}
+    doc["environments"]["prod"] = {"exposures": {"a": annotated, "b": annotated}}
+    write_customer(customers, "initech", doc)
+    out = tmp_path / "out"
+    result = run_cli(
+        "render",
+        "--stack",
+        "initech-prod",
+        "--out",
+        str(out),
+        "--customers",
+        str(customers),
+        "--highflame",
+        HIGHFLAME,
+    )
+    assert result.exit_code == 1
+    assert "initech.yaml: environments.prod.exposures: exposures 'a' and 'b'" in result.stderr
+    assert not out.exists()
