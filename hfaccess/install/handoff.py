@@ -263,8 +263,8 @@ def _exposure_row(planned: PlannedExposure) -> str:
         )
     else:
         how = (
-            "annotations on your Service: the proxy forwards every port of the Service "
-            f"(Highflame uses port {exposure.port})"
+            "annotations on your Service: the proxy forwards every port of the Service; "
+            f"Highflame's tailnet policy lets its engineers reach port {exposure.port} only"
         )
     return f"| `{planned.hostname}` | {target} | {how} |"
 

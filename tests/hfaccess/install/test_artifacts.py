@@ -121,3 +121,12 @@ def test_revoked_environment_renders_only_the_removal_guide(
     assert sorted(files) == ["INSTALL.md", "oauth-client.json"]
     assert "Access to this environment is revoked" in files["INSTALL.md"]
     assert "helm uninstall tailscale-operator -n tailscale" in files["INSTALL.md"]
+
+
+def test_service_exposure_is_described_with_every_port_forwarded() -> None:
+    web = {"namespace": "web", "service": "web", "port": 8080, "via": "service"}
+    files = environment_artifacts(make_ref({"exposures": {"web": web}}), sample_model())
+    guide = files["INSTALL.md"]
+    assert "| `initech-prod-web` | `web/web` | annotations on your Service" in guide
+    assert "reach port 8080 only" in guide
+    assert "kubectl annotate service web -n web tailscale.com/expose- " in guide
