@@ -1,11 +1,13 @@
 # Two commands for a fresh clone (see README):
 #   make render   set up venv/, validate the registry and stack files, render every stack into build/
 #   make test     set up venv/, then lint (ruff), type-check (mypy --strict) and run the tests
+#   make verify-chart  template the real tailscale-operator chart with each stack's values (needs
+#                      helm and network) and check the operator it yields
 VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup render test bench clean
+.PHONY: setup render test verify-chart bench clean
 
 setup: $(STAMP)
 
@@ -31,6 +33,9 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
 	$(PY) -m benchmarks.run --json build/benchmarks.json --plot docs/performance.png
 	$(PY) benchmarks/kill_bench.py
+
+verify-chart: $(STAMP)
+	PYTHON=$(PY) scripts/verify-chart.sh
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache .hypothesis

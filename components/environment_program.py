@@ -1,4 +1,4 @@
-"""A `<customer>-<env>` stack: the operator's tailnet credential (and, later, the install).
+"""A `<customer>-<env>` stack: the operator's tailnet credential, then the cluster install.
 
 A revoked environment (or customer) declares no credential: `pulumi up` deletes its OAuth
 client or federated identity, so its operator can mint no new keys. Deleting the device
@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 
 from components.credential import OperatorCredential
+from components.install_program import declare_install
 from components.tailnet_customer import TailnetCustomer
 from components.tailscale_provider import tailscale_provider
 from hfaccess import names
@@ -45,10 +46,14 @@ def credential_exports(credential: OperatorCredential) -> dict[str, Any]:
 
 def declare_environment(
     ref: EnvironmentRef,
-    model: AccessModel,  # noqa: ARG001 - the cluster install (declare_install) reads it
+    model: AccessModel,
     settings: StackSettings,
 ) -> dict[str, Any]:
-    """Declare the environment's credential; return the stack's exports."""
+    """Declare the environment's credential and its install; return the stack's exports.
+
+    The credential is declared first and never depends on anything in the cluster, so it can
+    be deleted (kill switch, or destroy) even when the cluster is unreachable.
+    """
     exports = access_exports(ref)
     if not ref.active:
         exports["revoked"] = True
@@ -56,4 +61,5 @@ def declare_environment(
     provider = tailscale_provider(settings)
     customer = TailnetCustomer(ref.stack, credential_spec(ref), provider=provider)
     exports.update(credential_exports(customer.credential))
+    exports.update(declare_install(ref, model, settings, customer.credential))
     return exports

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hfaccess.install.artifacts import environment_artifacts
+from hfaccess.install.artifacts import environment_artifacts, environment_warnings
 from hfaccess.policy.artifacts import tailnet_artifacts
 from hfaccess.stacks import EnvironmentStack, StackRef, TailnetStack
 from hfaccess.workspace import AccessModel
@@ -35,6 +35,13 @@ def render_stack(stack: StackRef, model: AccessModel) -> Artifacts:
     if isinstance(stack, EnvironmentStack):
         return environment_artifacts(stack.ref, model)
     raise TypeError(stack)  # pragma: no cover - StackRef is a closed union
+
+
+def render_warnings(stack: StackRef) -> list[str]:
+    """Lines `render` must print loudly for this stack (for example a cluster-admin binding)."""
+    if isinstance(stack, EnvironmentStack):
+        return environment_warnings(stack.ref)
+    return []
 
 
 def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:

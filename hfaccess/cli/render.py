@@ -12,13 +12,14 @@ from hfaccess.cli.common import (
     DEFAULT_HIGHFLAME_FILE,
     CustomersOption,
     HighflameOption,
+    err,
     fail,
     fail_invalid,
     load_or_exit,
     out,
 )
 from hfaccess.errors import InvalidInput
-from hfaccess.render import Artifacts, render_stack, write_artifacts
+from hfaccess.render import Artifacts, render_stack, render_warnings, write_artifacts
 from hfaccess.stacks import UnknownStackError, parse_stack
 
 
@@ -54,6 +55,8 @@ def render(
         target = out_dir / name if nested else out_dir
         for path in write_artifacts(target, artifacts):
             out.print(f"wrote {path.as_posix()}", markup=False)
+    for warning in (w for s in stacks for w in render_warnings(s)):
+        err.print(f"WARNING: {warning}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,13 +1,91 @@
-"""Environment stack artifacts (issue 4 fills this in)."""
+"""An environment stack's rendered files: what its install applies, and the customer handoff.
+
+`helm-values.yaml`, `rbac.yaml` and `exposures.yaml` come from the same plan the Pulumi
+component applies; credential values are placeholders, never secrets.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
+
+from hfaccess import names
+from hfaccess.credentials import credential_spec
+from hfaccess.install import chart
+from hfaccess.install.documents import yaml_documents
+from hfaccess.install.handoff import install_guide
+from hfaccess.install.plan import InstallPlan, install_plan
+from hfaccess.install.values import placeholder_credential
+from hfaccess.models import ClusterRole
 
 if TYPE_CHECKING:
     from hfaccess.models import EnvironmentRef
     from hfaccess.workspace import AccessModel
 
+CLUSTER_ADMIN_WARNING = (
+    "binds Highflame SRE (group highflame-sre) to cluster-admin: full control of the cluster, "
+    "Secrets and exec included"
+)
+
+
+def helm_values_text(plan: InstallPlan) -> str:
+    values = plan.values(placeholder_credential(plan.ref.environment.credentials))
+    return yaml_documents(
+        [values],
+        [
+            f"Helm values of release {chart.RELEASE_NAME} (namespace {chart.RELEASE_NAMESPACE}), "
+            f"chart {chart.CHART_NAME} {chart.CHART_VERSION}",
+            f"from {chart.CHART_REPOSITORY}, for {plan.ref.stack}.",
+            "<...> placeholders stand for credential values supplied at install time",
+            "(--set-string, see INSTALL.md); no secret is ever written to this file.",
+        ],
+    )
+
+
+def rbac_text(plan: InstallPlan) -> str:
+    header = [
+        f"Kubernetes RBAC of Highflame SRE (group {names.KUBERNETES_GROUP}) for {plan.ref.stack}:",
+        f"role {plan.role.value}.",
+    ]
+    if plan.role is ClusterRole.CLUSTER_ADMIN:
+        header = [
+            "WARNING: CLUSTER-ADMIN. This binding gives Highflame SRE full control of the",
+            "cluster: every Secret, exec into any pod, any change. The default is the read-only",
+            "highflame-sre role.",
+            "",
+            *header,
+        ]
+    return yaml_documents(list(plan.rbac), header)
+
+
+def exposures_text(plan: InstallPlan) -> str:
+    return yaml_documents(
+        [p.manifest for p in plan.exposures],
+        [
+            f"Services of {plan.ref.stack} reachable from Highflame's tailnet. Ingress documents are",
+            "objects of their own; Service documents are server-side-apply patches that add three",
+            "annotations to an existing Service (kubectl apply --server-side).",
+        ],
+    )
+
+
+def environment_warnings(ref: EnvironmentRef) -> list[str]:
+    """Lines `render` prints loudly for this environment."""
+    if ref.active and ref.environment.cluster_role is ClusterRole.CLUSTER_ADMIN:
+        return [f"{ref.stack}: {CLUSTER_ADMIN_WARNING}"]
+    return []
+
 
 def environment_artifacts(ref: EnvironmentRef, model: AccessModel) -> dict[str, str]:
-    raise NotImplementedError("the install builder lands with the cluster-side issue")
+    """File name -> content for one environment stack; InvalidInput if its exposures conflict."""
+    plan = install_plan(ref, model.registry.sources.get(ref.customer.name))
+    spec = credential_spec(ref)
+    files = {"oauth-client.json": json.dumps(spec.as_document(), indent=2) + "\n"}
+    values = rbac = exposures = None
+    if plan.active:
+        values = files["helm-values.yaml"] = helm_values_text(plan)
+        rbac = files["rbac.yaml"] = rbac_text(plan)
+        if plan.exposures:
+            exposures = files["exposures.yaml"] = exposures_text(plan)
+    files["INSTALL.md"] = install_guide(plan, spec, values, rbac, exposures)
+    return files

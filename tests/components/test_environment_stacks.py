@@ -21,15 +21,18 @@ OAUTH = "tailscale:index/oauthClient:OauthClient"
 FEDERATED = "tailscale:index/federatedIdentity:FederatedIdentity"
 
 
+CLUSTER_SIDE = ("kubernetes:", "pulumi:providers:kubernetes", "highflame:cluster:")
+
+
 @pytest.mark.parametrize(
-    ("stack", "customer", "description"),
+    ("stack", "customer", "description", "managed"),
     [
-        ("acme-prod", "acme", "acme prod k8s-operator"),
-        ("globex-prod", "globex", "globex prod k8s-operator"),
+        ("acme-prod", "acme", "acme prod k8s-operator", True),
+        ("globex-prod", "globex", "globex prod k8s-operator", False),
     ],
 )
 def test_oauth_environment_gets_one_client_with_its_customers_tag_only(
-    stack: str, customer: str, description: str
+    stack: str, customer: str, description: str, managed: bool
 ) -> None:
     run = run_stack(stack)
     client = run.one(OAUTH)
@@ -41,7 +44,11 @@ def test_oauth_environment_gets_one_client_with_its_customers_tag_only(
     }
     assert client.name == f"{stack}-oauth-client"
     assert client.parent_types == [TailnetCustomer.TYPE]
-    assert {r.typ for r in run.resources} == {PROVIDER_TYPE, TailnetCustomer.TYPE, OAUTH}
+    tailnet_side = {r.typ for r in run.resources if not r.typ.startswith(CLUSTER_SIDE)}
+    assert tailnet_side == {PROVIDER_TYPE, TailnetCustomer.TYPE, OAUTH}
+    cluster_side = [r for r in run.resources if r.typ.startswith(CLUSTER_SIDE)]
+    # a managed install declares the cluster side; a handoff declares nothing in the cluster
+    assert bool(cluster_side) is managed
     assert_inside_components_with_explicit_provider(run)
 
     host = f"{stack}-kube"

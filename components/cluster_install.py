@@ -1,0 +1,145 @@
+"""ClusterInstall: one environment's operator release, RBAC and exposures in the customer cluster.
+
+A thin shell over `hfaccess.install.plan`: every object's content comes from the pure plan (the
+same one `render` writes out); this component only turns it into resources under one explicit
+kubernetes provider, a child of the component, so nothing reaches another cluster.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.credential import OperatorCredential
+from components.kubernetes_provider import cluster_provider
+from hfaccess.install import chart
+from hfaccess.install.exposures import PlannedExposure
+from hfaccess.install.plan import InstallPlan
+from hfaccess.install.values import ChartCredential
+from hfaccess.models import CredentialKind, ExposureVia
+from hfaccess.settings import StackSettings
+
+TYPE_TOKEN = "highflame:cluster:ClusterInstall"
+
+
+def chart_credential(credential: OperatorCredential) -> ChartCredential[pulumi.Output[str]]:
+    """The credential as chart values; the client secret is (re)wrapped as a secret Output."""
+    if credential.kind is CredentialKind.FEDERATED:
+        return ChartCredential(credential.kind, credential.client_id, audience=credential.audience)
+    secret: pulumi.Output[str] | None = None
+    if credential.client_secret is not None:
+        secret = pulumi.Output.secret(credential.client_secret)
+    return ChartCredential(credential.kind, credential.client_id, client_secret=secret)
+
+
+class ClusterInstall(pulumi.ComponentResource):
+    """The cluster side of one managed environment: Release, RBAC, exposures, one provider."""
+
+    release: k8s.helm.v3.Release
+
+    def __init__(
+        self,
+        name: str,
+        plan: InstallPlan,
+        settings: StackSettings,
+        credential: OperatorCredential,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        provider = cluster_provider(f"{name}-cluster", plan.ref.stack, settings, parent=self)
+        self.release = self._release(name, plan, credential, provider)
+        role = self._rbac(name, plan, provider)
+        exposures = [self._exposure(name, p, provider) for p in plan.exposures]
+        self.register_outputs(
+            {
+                "releaseName": self.release.name,
+                "rbac": [r.metadata.name for r in role],
+                "exposures": [e.urn for e in exposures],
+            }
+        )
+
+    def _release(
+        self,
+        name: str,
+        plan: InstallPlan,
+        credential: OperatorCredential,
+        provider: k8s.Provider,
+    ) -> k8s.helm.v3.Release:
+        # Await on purpose: wait for the operator Deployment to be ready (a bad credential
+        # crash-loops it and fails the update), atomic so a failure rolls back.
+        return k8s.helm.v3.Release(
+            f"{name}-operator",
+            k8s.helm.v3.ReleaseArgs(
+                name=chart.RELEASE_NAME,
+                namespace=chart.RELEASE_NAMESPACE,
+                create_namespace=True,
+                chart=chart.CHART_NAME,
+                version=chart.CHART_VERSION,
+                repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.CHART_REPOSITORY),
+                values=plan.values(chart_credential(credential)),
+                skip_await=False,
+                atomic=True,
+                cleanup_on_fail=True,
+                timeout=chart.RELEASE_TIMEOUT_SECONDS,
+            ),
+            # The values hold the client secret: keep the whole output secret in state too
+            # (pulumi/pulumi-kubernetes#2003: Release values once showed secrets in plain text).
+            opts=pulumi.ResourceOptions(
+                parent=self, provider=provider, additional_secret_outputs=["values"]
+            ),
+        )
+
+    def _rbac(
+        self, name: str, plan: InstallPlan, provider: k8s.Provider
+    ) -> list[k8s.rbac.v1.ClusterRole | k8s.rbac.v1.ClusterRoleBinding]:
+        created: list[k8s.rbac.v1.ClusterRole | k8s.rbac.v1.ClusterRoleBinding] = []
+        for manifest in plan.rbac:
+            if manifest["kind"] == "ClusterRole":
+                created.append(
+                    k8s.rbac.v1.ClusterRole(
+                        f"{name}-role",
+                        metadata=manifest["metadata"],
+                        rules=manifest["rules"],
+                        opts=pulumi.ResourceOptions(parent=self, provider=provider),
+                    )
+                )
+            else:
+                # roleRef is immutable: a role change replaces the binding, deleting it first
+                # because its name is fixed.
+                created.append(
+                    k8s.rbac.v1.ClusterRoleBinding(
+                        f"{name}-binding",
+                        metadata=manifest["metadata"],
+                        role_ref=manifest["roleRef"],
+                        subjects=manifest["subjects"],
+                        opts=pulumi.ResourceOptions(
+                            parent=self,
+                            provider=provider,
+                            depends_on=list(created),
+                            delete_before_replace=True,
+                        ),
+                    )
+                )
+        return created
+
+    def _exposure(
+        self, name: str, planned: PlannedExposure, provider: k8s.Provider
+    ) -> pulumi.CustomResource:
+        # After the release (the operator must run to reconcile it), and so deleted before it:
+        # the operator then clears its finalizer and proxy (tailscale/tailscale#15662).
+        opts = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[self.release])
+        manifest: dict[str, Any] = planned.manifest
+        if planned.via is ExposureVia.INGRESS:
+            return k8s.networking.v1.Ingress(
+                f"{name}-expose-{planned.name}",
+                metadata=manifest["metadata"],
+                spec=manifest["spec"],
+                opts=opts,
+            )
+        # A Service this stack does not own: a server-side-apply patch owning only the three
+        # annotations, removed again when the exposure is withdrawn.
+        return k8s.core.v1.ServicePatch(
+            f"{name}-expose-{planned.name}", metadata=manifest["metadata"], opts=opts
+        )

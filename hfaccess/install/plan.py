@@ -1,0 +1,64 @@
+"""One environment's cluster install as plain data: what the component applies, what render writes.
+
+The Pulumi component and the `render` artifacts both start from `install_plan`, so they cannot
+disagree about the release, the RBAC or the exposures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from hfaccess.errors import InputError, InvalidInput
+from hfaccess.install.exposures import PlannedExposure, annotation_conflicts, planned_exposures
+from hfaccess.install.rbac import rbac_manifests
+from hfaccess.install.values import ChartCredential, helm_values
+from hfaccess.models import ClusterRole, EnvironmentRef, InstallMode
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class InstallPlan:
+    """Everything the cluster side of one environment consists of.
+
+    A revoked environment (or customer) plans nothing in the cluster: no release, no RBAC, no
+    exposures. Whether this project applies the plan (managed) or the customer does (handoff) is
+    `mode`.
+    """
+
+    ref: EnvironmentRef
+    rbac: tuple[dict[str, Any], ...]
+    exposures: tuple[PlannedExposure, ...]
+
+    @property
+    def active(self) -> bool:
+        return self.ref.active
+
+    @property
+    def mode(self) -> InstallMode:
+        return self.ref.environment.install
+
+    @property
+    def role(self) -> ClusterRole:
+        return self.ref.environment.cluster_role
+
+    def values(self, credential: ChartCredential[T]) -> dict[str, Any]:
+        """The release's Helm values with `credential`'s values (Outputs or placeholders)."""
+        return helm_values(self.ref, credential)
+
+
+def install_plan(ref: EnvironmentRef, source: str | None = None) -> InstallPlan:
+    """The plan of `ref`: RBAC for its role and its exposures, or nothing when revoked.
+
+    Raises InvalidInput (naming `source`, the customer file) for exposures that cannot coexist.
+    """
+    if not ref.active:
+        return InstallPlan(ref, (), ())
+    conflicts = annotation_conflicts(ref)
+    if conflicts:
+        file = source or f"{ref.customer.name}.yaml"
+        field = f"environments.{ref.name}.exposures"
+        raise InvalidInput(InputError(file, field, reason) for reason in conflicts)
+    role = ref.environment.cluster_role
+    return InstallPlan(ref, tuple(rbac_manifests(role)), tuple(planned_exposures(ref)))
