@@ -1,5 +1,6 @@
 # Two commands for a fresh clone (see README):
-#   make render   set up venv/, validate the registry and stack files, render every stack into build/
+#   make render   set up venv/, validate the registry and stack files, check the tailnet policy,
+#                 render every stack into build/
 #   make test     set up venv/, then lint (ruff), type-check (mypy --strict) and run the tests
 #   make verify-chart  template the real tailscale-operator chart with each stack's values (needs
 #                      helm and network) and check the operator it yields
@@ -20,6 +21,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 render: $(STAMP)
 	$(PY) -m hfaccess validate --stack-files .
+	$(PY) -m hfaccess check
 	$(PY) -m hfaccess render --all --out build
 
 test: $(STAMP)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from hfaccess import names
 from hfaccess.errors import DOCUMENT, InputError, InvalidInput
@@ -18,10 +18,24 @@ from hfaccess.validation import validate_document
 from hfaccess.yamlio import YamlReadError, load_yaml_file
 
 DEFAULT_FILE = Path("tailnet/highflame.yaml")
+# A tailnet login: email-style `user@domain`. Not validated as an email address on purpose:
+# Tailscale logins include identities such as `alice@github`, whose domain is no DNS name.
+_LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 _TAG_RE = re.compile(r"^tag:[A-Za-z0-9][A-Za-z0-9-]*$")
 _OWNER_RE = re.compile(
     r"^(tag:[A-Za-z0-9][A-Za-z0-9-]*|autogroup:admin|group:[a-z0-9-]+|[^@\s]+@[^@\s]+)$"
 )
+
+
+def tailnet_login(value: str) -> str:
+    """`value` as a tailnet login (lowercase), or ValueError saying what a login looks like."""
+    login = value.strip().lower()
+    if not _LOGIN_RE.fullmatch(login):
+        raise ValueError(f"not an email address (a tailnet login, user@domain): {value!r}")
+    return login
+
+
+TailnetLogin = Annotated[str, AfterValidator(tailnet_login)]
 
 
 class SreConfig(BaseModel):
@@ -29,7 +43,7 @@ class SreConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    members: list[EmailStr] = Field(default_factory=list)
+    members: list[TailnetLogin] = Field(default_factory=list)
 
     @field_validator("members")
     @classmethod

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import EmailStr, TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from hfaccess.errors import InvalidInput
-from hfaccess.highflame import HighflameConfig
+from hfaccess.highflame import HighflameConfig, tailnet_login
 from hfaccess.validation import validate_document
 from hfaccess.yamledit import dump_roundtrip, load_roundtrip
 from hfaccess.yamlio import YamlReadError, load_yaml_bytes
-
-_EMAIL = TypeAdapter(EmailStr)
 
 
 class RosterError(Exception):
@@ -30,8 +27,8 @@ class RosterError(Exception):
 def normalise_email(raw: str) -> str:
     """A tailnet login as the roster stores it: validated, lowercase."""
     try:
-        return str(_EMAIL.validate_python(raw.strip())).lower()
-    except ValidationError:
+        return tailnet_login(raw)
+    except ValueError:
         raise RosterError(f"not an email address: {raw!r}") from None
 
 
