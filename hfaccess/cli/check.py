@@ -2,16 +2,21 @@
 
 Without `--policy` it builds the policy from the registry (what `render` writes and the
 `tailnet` stack applies) and checks that; with `--policy FILE` it checks a given file, such as
-the live policy downloaded from Tailscale, against the same registry.
+the live policy downloaded from Tailscale, against the same registry. With `--remote`, a policy
+that passes offline is also sent to the Tailscale API's validate endpoint (nothing is saved),
+which checks what only Tailscale can: its own syntax rules, and the file's `tests` run against
+its grants.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from hfaccess.cli.api import describe_target, open_client
 from hfaccess.cli.common import (
     DEFAULT_CUSTOMERS_DIR,
     DEFAULT_HIGHFLAME_FILE,
@@ -27,6 +32,7 @@ from hfaccess.policy.builder import build_policy, customer_accesses
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.hujson import PolicyFileError, load_policy_file
 from hfaccess.policy.serialize import policy_digest, policy_text
+from hfaccess.tsapi import TailscaleError
 from hfaccess.workspace import AccessModel
 
 
@@ -39,6 +45,23 @@ def _generated(model: AccessModel) -> tuple[Any, str]:
     return document, f"generated policy ({len(text)} bytes, sha256 {policy_digest(text)[:12]})"
 
 
+def _validate_remotely(document: Mapping[str, Any], source: str) -> str:
+    """Ask the Tailscale API to validate `document`; exit 1 on any problem, or return where.
+
+    Missing credentials exit 2 (`open_client`); an API or transport failure after the
+    client's retries is one `check --remote:` line and exit 1.
+    """
+    with open_client() as client:
+        target = describe_target(client)
+        try:
+            problems = client.validate_policy(document)
+        except TailscaleError as exc:
+            fail([f"check --remote: {exc}"])
+    if problems:
+        fail([f"{source}: {target} refuses it: {problem}" for problem in problems])
+    return target
+
+
 def check(
     policy: Annotated[
         Path | None,
@@ -47,10 +70,19 @@ def check(
             help="Check this policy file (JSON or HuJSON) instead of the generated one.",
         ),
     ] = None,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="Once the offline checks pass, also validate the policy with the Tailscale API "
+            "(POST .../acl/validate, nothing saved; credentials from TAILSCALE_* variables).",
+        ),
+    ] = False,
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
     highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
 ) -> None:
-    """Exit 0 when the policy holds invariants 1-7; otherwise print one line per violation, exit 1."""
+    """Exit 0 when the policy holds invariants 1-7 (and, with --remote, the Tailscale API accepts
+    it); otherwise print one line per violation or problem, exit 1."""
     model = load_or_exit(customers, highflame)
     if policy is None:
         document, source = _generated(model)
@@ -63,6 +95,7 @@ def check(
     violations = check_policy(document, model)
     if violations:
         fail([f"{source}: {violation}" for violation in violations])
+    accepted_by = _validate_remotely(document, source) if remote else None
     accesses = customer_accesses(model)
     active = sum(1 for access in accesses if access.reachable)
     out.print(
@@ -70,6 +103,8 @@ def check(
         f"({active} reachable, {len(accesses) - active} revoked)",
         markup=False,
     )
+    if accepted_by is not None:
+        out.print(f"ok: {accepted_by} validates it (tests included)", markup=False)
 
 
 def register(app: typer.Typer) -> None:

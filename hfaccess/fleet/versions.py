@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
-# The Tailscale release the operator and proxy images are pinned to (the Helm chart's version).
-PINNED_CLIENT_VERSION = "1.96.5"
+from hfaccess.install import chart
+
+# The Tailscale release the operator and proxy images are pinned to: the chart's version, pinned
+# once in hfaccess.install.chart (the images are tagged `v<chart version>`).
+PINNED_CLIENT_VERSION: Final = chart.CHART_VERSION
 _VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)")
 
 

@@ -28,9 +28,11 @@ FORBIDDEN_RESOURCES: Final = frozenset(
         "certificatesigningrequests/status",
     }
 )
-# Any subresource named `proxy` tunnels to something; any CSR subresource mints certificates.
+# Any subresource named `proxy` tunnels to something.
 FORBIDDEN_SUBRESOURCES: Final = frozenset({"proxy"})
-FORBIDDEN_RESOURCE_PREFIXES: Final = ("certificatesigningrequests",)
+# Refused with every subresource they have or may gain (a CSR's approval and status mint
+# certificates). RBAC matches resource names exactly: `secretsx` would be another resource.
+FORBIDDEN_WITH_SUBRESOURCES: Final = frozenset({"secrets", "certificatesigningrequests"})
 # Anything in these API groups lets the holder grant itself more.
 FORBIDDEN_API_GROUPS: Final = frozenset({"rbac.authorization.k8s.io"})
 # Read-only means exactly these verbs; escalate, bind, impersonate, approve and every write
@@ -52,14 +54,11 @@ def _resource_problems(resource: str) -> list[str]:
     problems = []
     if WILDCARD in resource:
         problems.append(f"wildcard resource {resource!r}")
-    if resource in FORBIDDEN_RESOURCES:
+    base, _, sub = resource.partition("/")
+    if resource in FORBIDDEN_RESOURCES or base in FORBIDDEN_WITH_SUBRESOURCES:
         problems.append(f"forbidden resource {resource!r}")
-    else:
-        base, _, sub = resource.partition("/")
-        if sub in FORBIDDEN_SUBRESOURCES:
-            problems.append(f"forbidden subresource {resource!r}")
-        elif base.startswith(FORBIDDEN_RESOURCE_PREFIXES):
-            problems.append(f"forbidden resource {resource!r}")
+    elif sub in FORBIDDEN_SUBRESOURCES:
+        problems.append(f"forbidden subresource {resource!r}")
     return problems
 
 

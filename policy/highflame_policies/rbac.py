@@ -37,23 +37,31 @@ def resource_problem(resource: str) -> str | None:
     return None
 
 
+def _entries(rule: Any, key: str) -> list[Any]:
+    """A rule field's entries; a bare string (not a list) counts as one entry, not as none."""
+    value = lookup(rule, key)
+    return [value] if isinstance(value, str) else elements(value)
+
+
 def rule_violations(index: int, rule: Any) -> list[str]:
     """Every read-only breach in one policy rule."""
     where = f"rules[{index}]"
     problems: list[str] = []
-    for group in elements(lookup(rule, "apiGroups")):
+    for group in _entries(rule, "apiGroups"):
         if isinstance(group, str) and group in FORBIDDEN_API_GROUPS:
             what = "every API group" if group == "*" else "RBAC objects (self-escalation)"
             problems.append(f"{where}.apiGroups: {group!r} grants {what}")
-    for resource in elements(lookup(rule, "resources")):
+        elif isinstance(group, str) and "*" in group:
+            problems.append(f"{where}.apiGroups: {group!r} contains '*' (name API groups exactly)")
+    for resource in _entries(rule, "resources"):
         if isinstance(resource, str):
             problem = resource_problem(resource)
             if problem is not None:
                 problems.append(f"{where}.resources: {problem}")
-    for verb in elements(lookup(rule, "verbs")):
+    for verb in _entries(rule, "verbs"):
         if isinstance(verb, str) and verb not in READ_VERBS:
             problems.append(f"{where}.verbs: {verb!r} is not read-only (only get, list, watch)")
-    for url in elements(lookup(rule, "nonResourceURLs")):
+    for url in _entries(rule, "nonResourceURLs"):
         if isinstance(url, str) and "*" in url:
             problems.append(f"{where}.nonResourceURLs: {url!r} is a wildcard")
     return problems

@@ -105,6 +105,16 @@ def test_other_cluster_roles_are_not_this_policy() -> None:
             {"apiGroups": ["*"], "resources": ["pods"], "verbs": ["get"]},
             "apiGroups: '*' grants every",
         ),
+        (
+            {"apiGroups": ["*.k8s.io"], "resources": ["pods"], "verbs": ["get"]},
+            "apiGroups: '*.k8s.io' contains '*'",
+        ),
+        (
+            {"apiGroups": [""], "resources": ["secrets/anything"], "verbs": ["get"]},
+            "'secrets/anything' is never granted",
+        ),
+        ({"apiGroups": [""], "resources": "secrets", "verbs": ["get"]}, "'secrets' is never"),
+        ({"apiGroups": [""], "resources": ["pods"], "verbs": "delete"}, "'delete' is not"),
         ({"apiGroups": [""], "resources": ["*"], "verbs": ["get"]}, "resource '*' is a wildcard"),
         ({"apiGroups": [""], "resources": ["pods/*"], "verbs": ["get"]}, "'pods/*' is a wildcard"),
         ({"apiGroups": [""], "resources": ["pods"], "verbs": ["*"]}, "'*' is not read-only"),

@@ -47,6 +47,12 @@ class Registered:
     inputs: dict[str, Any]
     provider: str | None
     custom: bool
+    # The parent's URN, the URNs this registration depends on (explicit depends_on and every
+    # input's resources), and the providers a component was given per package: all as the
+    # engine receives them.
+    parent: str = ""
+    dependencies: list[str] = field(default_factory=list)
+    providers: dict[str, str] = field(default_factory=dict)
 
     @property
     def parent_types(self) -> list[str]:
@@ -62,6 +68,13 @@ class ProgramRun:
     resources: list[Registered] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     secret_outputs: set[str] = field(default_factory=set)
+    # (type, name) of every resource in the order the program constructed it. Registrations
+    # reach the engine asynchronously, so `resources` is not in program order; this is.
+    declared: list[tuple[str, str]] = field(default_factory=list)
+
+    def declared_at(self, resource: Registered) -> int:
+        """Position of `resource` in program order."""
+        return self.declared.index((resource.typ, resource.name))
 
     def of_type(self, typ: str) -> list[Registered]:
         return [r for r in self.resources if r.typ == typ]
@@ -70,6 +83,29 @@ class ProgramRun:
         found = self.of_type(typ)
         assert len(found) == 1, f"expected one {typ}, found {[r.name for r in found]}"
         return found[0]
+
+    def ancestors(self, resource: Registered) -> list[Registered]:
+        """The enclosing resources of `resource`, innermost first (the stack is not one)."""
+        by_urn = {r.urn: r for r in self.resources}
+        found: list[Registered] = []
+        parent = by_urn.get(resource.parent)
+        while parent is not None and parent not in found:
+            found.append(parent)
+            parent = by_urn.get(parent.parent)
+        return found
+
+    def depends_on(self, resource: Registered) -> set[str]:
+        """URNs `resource` depends on, directly or through what it depends on."""
+        by_urn = {r.urn: r for r in self.resources}
+        seen: set[str] = set()
+        pending = list(resource.dependencies)
+        while pending:
+            urn = pending.pop()
+            if urn not in seen:
+                seen.add(urn)
+                found = by_urn.get(urn)
+                pending.extend(found.dependencies if found is not None else [])
+        return seen
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -104,6 +140,27 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return {}, None
 
 
+class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
+    """The mock monitor, also keeping what MockResourceArgs leaves out: each registration's
+    dependencies and per-package providers, by URN."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.parents: dict[str, str] = {}
+        self.dependencies: dict[str, list[str]] = {}
+        self.providers: dict[str, dict[str, str]] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        urns = set(request.dependencies)
+        for property_dependencies in request.propertyDependencies.values():
+            urns.update(property_dependencies.urns)
+        self.parents[response.urn] = str(request.parent)
+        self.dependencies[response.urn] = sorted(urns)
+        self.providers[response.urn] = dict(request.providers)
+        return response
+
+
 def stack_config(stack: str, root: Path = REPO) -> dict[str, str]:
     """The stack file's config as the engine passes it: strings, objects as JSON."""
 
@@ -111,6 +168,12 @@ def stack_config(stack: str, root: Path = REPO) -> dict[str, str]:
     return {
         key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()
     }
+
+
+def _type_and_name(urn: str) -> tuple[str, str]:
+    """`urn:pulumi:s::p::Parent$Type::name` -> (`Type`, `name`)."""
+    _, qualified_type, name = urn.split("::", 3)[1:]
+    return qualified_type.split("$")[-1], name
 
 
 def run_in_stack(
@@ -127,7 +190,7 @@ def run_in_stack(
     """
     run = ProgramRun()
     mocks = RecordingMocks(run)
-    monitor = pulumi.runtime.mocks.MockMonitor(mocks)
+    monitor = RecordingMonitor(mocks)
     # set_mocks keeps an existing root Stack, and with it the previous run's exports: start fresh.
     runtime_settings.ROOT.set(None)
     pulumi.runtime.set_mocks(
@@ -144,8 +207,16 @@ def run_in_stack(
             if await out.is_secret():
                 run.secret_outputs.add(key)
 
+    def record_declaration(
+        args: pulumi.ResourceTransformationArgs,
+    ) -> pulumi.ResourceTransformationResult | None:
+        run.declared.append((args.type_, args.name))
+        return None
+
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> Any:
+        # Stack transformations run synchronously in each resource's constructor.
+        pulumi.runtime.register_stack_transformation(record_declaration)
         body()
         stack_resource = runtime_settings.get_root_resource()
         exports = dict(getattr(stack_resource, "outputs", {}))
@@ -155,9 +226,14 @@ def run_in_stack(
         program()
     finally:
         pulumi.runtime.set_all_config({}, [])
-    urns = {reg.urn.rsplit("::", 1)[-1]: reg.urn for reg in monitor.resources.values()}
+    # By type and name: a component and a resource may share a name (`acme-prod` is both the
+    # TailnetCustomer and the ClusterInstall of that stack).
+    urns = {_type_and_name(reg.urn): reg.urn for reg in monitor.resources.values()}
     for resource in run.resources:
-        resource.urn = urns.get(resource.name, "")
+        resource.urn = urns.get((resource.typ, resource.name), "")
+        resource.parent = monitor.parents.get(resource.urn, "")
+        resource.dependencies = monitor.dependencies.get(resource.urn, [])
+        resource.providers = monitor.providers.get(resource.urn, {})
     return run
 
 

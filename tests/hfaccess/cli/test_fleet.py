@@ -9,20 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from hfaccess.cli import api
 from hfaccess.cli import fleet as fleet_cli
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, serve_fake_api
 from tests.support.fake_tailscale import CLIENT_SECRET, FakeTailscale, Fault
 from tests.support.tailnet_seed import seeded_state, write_registry
 
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTailscale]:
-    with FakeTailscale(seeded_state()) as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
+    with serve_fake_api(monkeypatch, seeded_state()) as server:
         monkeypatch.setenv("COLUMNS", "240")
-        monkeypatch.setattr(api.hooks, "sleep", lambda _: None)
         monkeypatch.setattr(fleet_cli, "clock", lambda: datetime(2026, 5, 1, 12, 30, tzinfo=UTC))
         yield server
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from hfaccess.cli import api
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, serve_fake_api
 from tests.support.fake_tailscale import CLIENT_SECRET, FakeTailscale, Fault, TailnetState
 from tests.support.tailnet_seed import (
     ACME_DEVICE_IDS,
@@ -23,23 +22,11 @@ from tests.support.tailnet_seed import (
 )
 
 ACME_KEYS = {"kAcmeProd", "kAcmeStaging", "kAcmeDev", "kAcmeAuth"}
-ENV_VARS = (
-    "TAILSCALE_BASE_URL",
-    "TAILSCALE_OAUTH_CLIENT_ID",
-    "TAILSCALE_OAUTH_CLIENT_SECRET",
-    "TAILSCALE_API_KEY",
-    "TAILSCALE_TAILNET",
-)
 
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTailscale]:
-    with FakeTailscale(seeded_state()) as server:
-        for name in ENV_VARS:
-            monkeypatch.delenv(name, raising=False)
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setattr(api.hooks, "sleep", lambda _: None)
+    with serve_fake_api(monkeypatch, seeded_state()) as server:
         yield server
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hfaccess.cli import api
-from tests.support.cli import run_cli
+from tests.support.cli import clear_tailscale_env, run_cli, serve_fake_api
 from tests.support.fake_tailscale import FakeTailscale, Fault
 from tests.support.files import REPO
 from tests.support.tailnet_seed import SRE, seeded_state
@@ -23,10 +22,7 @@ def highflame(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTailscale]:
-    with FakeTailscale(seeded_state()) as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setattr(api.hooks, "sleep", lambda _: None)
+    with serve_fake_api(monkeypatch, seeded_state()) as server:
         yield server
 
 
@@ -98,8 +94,7 @@ def test_remove_live_failure_still_edits_the_file_and_exits_1(
 def test_remove_live_without_credentials_exits_2(
     highflame: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("TAILSCALE_OAUTH_CLIENT_ID", "TAILSCALE_OAUTH_CLIENT_SECRET", "TAILSCALE_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
+    clear_tailscale_env(monkeypatch)
     original = highflame.read_text()
     result = run_cli("sre", "remove", "bob@highflame.ai", "--live", "--highflame", str(highflame))
     assert result.exit_code == 2

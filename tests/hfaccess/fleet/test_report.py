@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from hfaccess.fleet import versions
 from hfaccess.fleet.render import report_document
 from hfaccess.fleet.report import FleetReport, build_fleet
 from hfaccess.fleet.versions import parse_version, version_status
+from hfaccess.install import chart
 from hfaccess.registry import load_registry
 from hfaccess.tsapi import Device, Key
 from tests.support.tailnet_seed import devices, keys, write_registry
@@ -148,3 +152,26 @@ def test_version_status(text: str, status: str) -> None:
 def test_parse_version() -> None:
     assert parse_version("1.96.5-t1") == (1, 96, 5)
     assert parse_version("x") is None
+
+
+def test_pinned_client_version_is_the_charts() -> None:
+    assert versions.PINNED_CLIENT_VERSION == chart.CHART_VERSION
+    # the images the install pins report this version once running
+    assert f"v{versions.PINNED_CLIENT_VERSION}" == chart.IMAGE_TAG
+    assert version_status(chart.IMAGE_TAG) == "pinned"
+
+
+@pytest.fixture
+def reloaded_versions(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield
+    monkeypatch.undo()
+    importlib.reload(versions)
+
+
+@pytest.mark.usefixtures("reloaded_versions")
+def test_pinned_client_version_follows_a_chart_upgrade(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One source of truth: bumping the chart pin is all it takes for the fleet view to follow.
+    monkeypatch.setattr(chart, "CHART_VERSION", "1.98.0")
+    upgraded = importlib.reload(versions)
+    assert upgraded.PINNED_CLIENT_VERSION == "1.98.0"
+    assert upgraded.version_status("1.96.5-t1234") == "older"

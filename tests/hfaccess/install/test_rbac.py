@@ -31,6 +31,7 @@ UNSAFE_RESOURCES = [
     "services/proxy",
     "foo.example.com/proxy",
     "certificatesigningrequests/whatever",
+    "secrets/anything",
 ]
 
 
