@@ -3,7 +3,8 @@
 #                 render every stack into build/
 #   make test     set up venv/, then lint (ruff), type-check (mypy --strict) and run the tests
 #   make verify-chart  template the real tailscale-operator chart with each stack's values (needs
-#                      helm and network) and check the operator it yields
+#                      helm and network, or CHART=<local chart dir or .tgz>) and check the
+#                      operator it yields
 VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -37,7 +38,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/kill_bench.py
 
 verify-chart: $(STAMP)
-	PYTHON=$(PY) scripts/verify-chart.sh
+	PYTHON=$(PY) scripts/verify-chart.sh $(if $(CHART),--chart $(CHART))
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache .hypothesis

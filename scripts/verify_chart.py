@@ -1,9 +1,13 @@
 """Check that the REAL tailscale-operator chart, given our rendered values, yields the operator
-environment the chart reference lists. Needs `helm` and network; run via scripts/verify-chart.sh.
+environment the chart reference lists. Needs `helm`; run via scripts/verify-chart.sh.
 
 For each environment stack: render its helm-values.yaml (the same builder the Pulumi Release
 uses), apply the handoff's credential overrides with dummy values, `helm template` the pinned
-chart from its repository, and run hfaccess.install.chart_check over the output.
+chart, and run hfaccess.install.chart_check over the output.
+
+The chart comes from its repository (network), or with --chart from a local copy: a chart
+directory or a packaged .tgz (e.g. from `helm pull` or an air-gapped mirror). A local chart must
+be the pinned one (Chart.yaml name and version), or nothing is checked.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -24,16 +29,69 @@ from hfaccess.stacks import EnvironmentStack, parse_stack
 from hfaccess.workspace import AccessModel, load_model
 
 
-def helm_template(values_file: Path, overrides: list[tuple[str, str]], helm: str) -> str:
-    command = [
-        helm,
-        "template",
-        chart.RELEASE_NAME,
+class ChartMismatch(Exception):
+    """A local chart that is not the pinned one, or not a chart."""
+
+
+def _chart_metadata(path: Path) -> dict[str, object]:
+    """Chart.yaml of a chart directory or a packaged chart (.tgz, Chart.yaml one level down)."""
+    if path.is_dir():
+        text = (path / "Chart.yaml").read_text(encoding="utf-8")
+    else:
+        with tarfile.open(path, "r:gz") as archive:
+            member = next(
+                (
+                    m
+                    for m in archive.getmembers()
+                    if m.isfile() and m.name.count("/") == 1 and m.name.endswith("/Chart.yaml")
+                ),
+                None,
+            )
+            handle = archive.extractfile(member) if member is not None else None
+            if handle is None:
+                raise ChartMismatch(f"{path}: no <chart>/Chart.yaml in the archive")
+            text = handle.read().decode("utf-8")
+    metadata = yaml.safe_load(text)
+    if not isinstance(metadata, dict):
+        raise ChartMismatch(f"{path}: Chart.yaml is not a mapping")
+    return metadata
+
+
+def check_local_chart(path: Path) -> None:
+    """Refuse a local chart other than the pinned name and version (ChartMismatch)."""
+    try:
+        metadata = _chart_metadata(path)
+    except (OSError, tarfile.TarError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ChartMismatch(f"{path}: not a readable chart ({error})") from error
+    found = (str(metadata.get("name")), str(metadata.get("version")))
+    if found != (chart.CHART_NAME, chart.CHART_VERSION):
+        raise ChartMismatch(
+            f"{path} is chart {found[0]} {found[1]}, not the pinned "
+            f"{chart.CHART_NAME} {chart.CHART_VERSION}"
+        )
+
+
+def chart_source(local: Path | None) -> list[str]:
+    """The `helm template` chart arguments: the pinned repository chart, or a local copy."""
+    if local is not None:
+        return [str(local)]
+    return [
         chart.CHART_NAME,
         "--repo",
         chart.CHART_REPOSITORY,
         "--version",
         chart.CHART_VERSION,
+    ]
+
+
+def helm_template(
+    values_file: Path, overrides: list[tuple[str, str]], helm: str, local: Path | None = None
+) -> str:
+    command = [
+        helm,
+        "template",
+        chart.RELEASE_NAME,
+        *chart_source(local),
         "--namespace",
         chart.RELEASE_NAMESPACE,
         "--values",
@@ -44,7 +102,7 @@ def helm_template(values_file: Path, overrides: list[tuple[str, str]], helm: str
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
-def verify_stack(name: str, model: AccessModel, helm: str) -> list[str]:
+def verify_stack(name: str, model: AccessModel, helm: str, local: Path | None = None) -> list[str]:
     """Problems of one stack's render (empty when it matches); skips revoked environments."""
     stack = parse_stack(name, model.registry)
     if not isinstance(stack, EnvironmentStack):
@@ -56,11 +114,12 @@ def verify_stack(name: str, model: AccessModel, helm: str) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         values = Path(tmp) / "helm-values.yaml"
         values.write_text(files["helm-values.yaml"], encoding="utf-8")
-        rendered = helm_template(values, credential_overrides(stack.ref), helm)
+        rendered = helm_template(values, credential_overrides(stack.ref), helm, local)
     docs = [doc for doc in yaml.safe_load_all(rendered) if isinstance(doc, dict)]
     problems = [f"{name}: {p}" for p in check_chart_render(docs, stack.ref)]
     if not problems:
-        print(f"{name}: ok: chart {chart.CHART_VERSION} renders the expected operator")
+        source = f" ({local})" if local is not None else ""
+        print(f"{name}: ok: chart {chart.CHART_VERSION}{source} renders the expected operator")
     return problems
 
 
@@ -69,10 +128,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stacks", nargs="*", help="environment stacks (default: all)")
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root")
     parser.add_argument("--helm", default="helm", help="helm executable")
+    parser.add_argument(
+        "--chart",
+        type=Path,
+        help="a local copy of the pinned chart (directory or .tgz) instead of its repository",
+    )
     args = parser.parse_args(argv)
+    local: Path | None = args.chart.resolve() if args.chart is not None else None
+    if local is not None:
+        try:
+            check_local_chart(local)
+        except ChartMismatch as error:
+            print(f"verify-chart: {error}", file=sys.stderr)
+            return 2
     model = load_model(args.root / "customers", args.root / "tailnet" / "highflame.yaml")
     names = args.stacks or [ref.stack for ref in model.registry.environments()]
-    problems = [p for name in names for p in verify_stack(name, model, args.helm)]
+    problems = [p for name in names for p in verify_stack(name, model, args.helm, local)]
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
