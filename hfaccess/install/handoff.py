@@ -163,6 +163,8 @@ def _egress() -> list[str]:
         "`operatorConfig.image.repository` and `proxyConfig.image.repository`) |",
         "| optional: any | 41641/udp, 3478/udp | direct WireGuard paths and STUN; without them "
         "traffic relays over DERP on 443 |",
+        "| optional: `log.tailscale.com` | 443/tcp | Tailscale's client log upload from the "
+        "operator and proxies; access works without it |",
         "",
         "Where `helm` runs, `pkgs.tailscale.com:443` serves the chart. The set of DERP relays "
         "grows over time, so most customers write one rule, `*.tailscale.com:443/tcp` (plus Docker "
@@ -427,7 +429,10 @@ def _files(plan: InstallPlan) -> list[str]:
     files = [
         "`INSTALL.md`: this document",
         "`oauth-client.json`: the credential Highflame creates on its tailnet for this "
-        "environment (description, scopes, tags; no secret)",
+        "environment (description, scopes, tags; no secret)"
+        if plan.active
+        else "`oauth-client.json`: the credential Highflame created on its tailnet for this "
+        "environment, which the revocation deletes (description, scopes, tags; no secret)",
     ]
     if plan.active:
         files += [

@@ -46,14 +46,20 @@ def operator_checks(plan: InstallPlan) -> list[str]:
         "# Pinned image:",
         f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{..image}}'; echo",
         f"#   {chart.OPERATOR_IMAGE}",
-        "# Configuration (tags, hostname, proxy image, auth mode):",
+        "# Configuration (tags, hostname, proxy image, auth mode); among the lines printed:",
         f"kubectl get {DEPLOY} -n {NS} -o jsonpath={ENV_JSONPATH}",
         *(f"#   {line}" for line in expected_env(plan)),
         "# The credential's (non-secret) client id, to compare with Tailscale's device log:",
         f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{.spec.template.metadata.annotations}}'; echo",
         f'#   {{"{CREDENTIAL_ANNOTATION}":"<client id>"}}',
-        "# Kinds of object the release created (`helm get manifest` and `helm get values`",
-        "# print the client secret: share only this summary):",
+        *(
+            ["# Kinds of object the release created:"]
+            if plan.ref.environment.credentials is CredentialKind.FEDERATED
+            else [
+                "# Kinds of object the release created (`helm get manifest` and `helm get values`",
+                "# print the client secret: share only this summary):",
+            ]
+        ),
         f"helm get manifest {chart.RELEASE_NAME} -n {NS} | grep -E '^kind:' | sort | uniq -c",
         "# Auth mode: the operator may impersonate users and groups (how requests arrive as",
         f"# group {names.KUBERNETES_GROUP}), through this chart-created ClusterRole:",

@@ -16,7 +16,7 @@ from hfaccess.install.exposures import (
     PlannedExposure,
 )
 from hfaccess.install.plan import InstallPlan
-from hfaccess.install.rbac import BINDING_NAME, ROLE_NAME
+from hfaccess.install.rbac import BINDING_NAME, PART_OF, PART_OF_LABEL, ROLE_NAME
 from hfaccess.models import ClusterRole, ExposureVia, InstallMode
 
 FINALIZER = "tailscale.com/finalizer"
@@ -61,7 +61,16 @@ def customer_kill_switch(plan: InstallPlan, exposures: tuple[PlannedExposure, ..
             f"them first, while the operator still runs ({FINALIZER_ISSUE}).",
             "",
         ]
+        if plan.active
+        else [
+            "1. Delete any exposure of Highflame's still in your cluster (Ingresses labelled "
+            f"`{PART_OF_LABEL}={PART_OF}`, Services annotated `{EXPOSE_ANNOTATION}`) and any "
+            "Tailscale resources you created yourself (ProxyGroup, Connector, Recorder), while "
+            f"the operator still runs ({FINALIZER_ISSUE}).",
+            "",
+        ]
     )
+    proxies_outlive_operator = bool(exposures) or not plan.active
     managed = (
         [
             "Managed install: also revoke the kubeconfig credential you issued for Highflame's "
@@ -75,9 +84,17 @@ def customer_kill_switch(plan: InstallPlan, exposures: tuple[PlannedExposure, ..
     return [
         "## Revoking access: your kill switch",
         "",
-        "Need access cut right now? Run step 2 first: Highflame loses the route to your cluster "
-        "as soon as the operator pod stops. Then come back for the rest; the fallback below "
-        "handles what the operator could not clean up.",
+        (
+            "Need access cut right now? Run step 2 first: Highflame loses the route to your API "
+            "server as soon as the operator pod stops. Exposure proxies are not part of the Helm "
+            f"release and keep serving until the namespace `{NS}` is deleted, so in a hurry also "
+            f"run `kubectl delete namespace {NS}` from step 3. Then come back for the rest; the "
+            "fallback below handles what the operator could not clean up."
+            if proxies_outlive_operator
+            else "Need access cut right now? Run step 2 first: Highflame loses the route to your "
+            "cluster as soon as the operator pod stops. Then come back for the rest; the fallback "
+            "below handles what the operator could not clean up."
+        ),
         "",
         *step1,
         "2. Uninstall the operator:",
@@ -120,13 +137,26 @@ def highflame_revocation(plan: InstallPlan) -> list[str]:
         else "Handoff install: Highflame cannot change anything in your cluster. The operator "
         "stays installed, unreachable, until you remove it with the steps above."
     )
+    tags = f"`{names.operator_device_tag(customer)}` or `{names.proxy_tag(customer)}`"
+    others = sorted(e for e in plan.ref.customer.environments if e != plan.ref.name)
+    policy = (
+        f"- Highflame marks this environment (or all of {customer}) revoked in its registry. Its "
+        f"tailnet policy then grants nobody access to {tags}: every Highflame engineer loses the "
+        "route at once, with no change in your cluster."
+        if not others
+        else f"- Highflame marks all of {customer} revoked in its registry: its tailnet policy then "
+        f"grants nobody access to {tags}, and every Highflame engineer loses the route at once, "
+        f"with no change in your cluster. These tags are shared with {customer}'s other "
+        f"environments ({', '.join(others)}), so revoking only this environment leaves the "
+        "API server grant in place while another is active: Highflame then cuts this cluster by "
+        f"deleting its devices (`{plan.ref.hostname}`"
+        + (" and its exposures' proxies" if plan.ref.environment.exposures else "")
+        + ") and its credential from its tailnet."
+    )
     return [
         "## What Highflame's revocation does",
         "",
-        f"- Highflame marks this environment (or all of {customer}) revoked in its registry. Its "
-        f"tailnet policy then grants nobody access to `{names.operator_device_tag(customer)}` or "
-        f"`{names.proxy_tag(customer)}`: every Highflame engineer loses the route at once, with "
-        "no change in your cluster.",
+        policy,
         f"- {cluster_side}",
         f"- One engineer: removing them from `group:{names.KUBERNETES_GROUP}` on Highflame's "
         "tailnet revokes them from every customer at once; nothing changes in your cluster, "
