@@ -385,9 +385,10 @@ def _properties(plan: InstallPlan, spec: CredentialSpec) -> list[str]:
                 "**Narrow egress.** Only the destinations in the egress allowlist. Check: your "
                 "egress firewall logs.",
                 "**Encrypted end to end.** Tailnet traffic is WireGuard between Highflame's "
-                "device and the operator; Tailscale's coordination and DERP servers relay "
-                "ciphertext only. This is Tailscale's design (tailscale.com/security), not "
-                "something this install configures.",
+                "device and the operator. Tailscale's coordination server only exchanges "
+                "public keys and never carries this traffic; DERP relays, used when no direct "
+                "path exists, forward ciphertext they cannot decrypt. This is Tailscale's "
+                "design (tailscale.com/security), not something this install configures.",
                 f"**Identity-bound, auth mode.** `APISERVER_PROXY={API_SERVER_PROXY_MODE}`: the "
                 "API server proxy impersonates each caller as their Tailscale login plus the "
                 f"group `{names.KUBERNETES_GROUP}` granted by Highflame's tailnet policy; engineers "
