@@ -51,8 +51,8 @@ def _reason(model: type[BaseModel], error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         name = str(error["loc"][-1])
-        hint = difflib.get_close_matches(name, _known_fields(model, error["loc"]), n=1)
         known = _known_fields(model, error["loc"])
+        hint = difflib.get_close_matches(name, known, n=1)
         suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
         allowed = f"; allowed: {', '.join(known)}" if known and not hint else ""
         return f"unknown field{suffix}{allowed}"

@@ -16,6 +16,7 @@ from hfaccess.models import Registry
 from hfaccess.registry import load_registry
 from hfaccess.settings import (
     DISABLE_DEFAULT_PROVIDERS,
+    default_providers_disabled,
     read_stack_file,
     settings_from_config,
 )
@@ -73,10 +74,7 @@ def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError],
         except InvalidInput as exc:
             errors.extend(exc.errors)
             continue
-        if not (
-            isinstance(values.get(DISABLE_DEFAULT_PROVIDERS), list)
-            and "*" in values[DISABLE_DEFAULT_PROVIDERS]
-        ):
+        if not default_providers_disabled(values):
             errors.append(
                 InputError(
                     display,

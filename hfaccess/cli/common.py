@@ -10,6 +10,8 @@ from rich.console import Console
 
 from hfaccess.errors import InvalidInput
 from hfaccess.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
+from hfaccess.models import Registry
+from hfaccess.registry import load_registry
 from hfaccess.workspace import DEFAULT_CUSTOMERS, AccessModel, load_model
 
 CustomersOption = Annotated[
@@ -45,5 +47,13 @@ def load_or_exit(customers: Path, highflame: Path) -> AccessModel:
     """Load the access model or print every error and exit 1 (nothing is written after)."""
     try:
         return load_model(customers, highflame)
+    except InvalidInput as exc:
+        fail_invalid(exc)
+
+
+def registry_or_exit(customers: Path) -> Registry:
+    """Load only the registry (commands that need no Highflame file), or print errors, exit 1."""
+    try:
+        return load_registry(customers)
     except InvalidInput as exc:
         fail_invalid(exc)

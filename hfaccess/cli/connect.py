@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
-from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, fail, fail_invalid, out
+from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, fail, out, registry_or_exit
 from hfaccess.connect import ConnectPlan, ConnectRefused, connect_plan
-from hfaccess.errors import InvalidInput
-from hfaccess.registry import load_registry
 
 Runner = Callable[[Sequence[str]], subprocess.CompletedProcess[str]]
 
@@ -70,10 +68,7 @@ def connect(
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
 ) -> None:
     """kubectl access to one environment through its API server proxy (refuses revoked ones)."""
-    try:
-        registry = load_registry(customers)
-    except InvalidInput as exc:
-        fail_invalid(exc)
+    registry = registry_or_exit(customers)
     try:
         plan = connect_plan(registry, customer, environment)
     except ConnectRefused as exc:

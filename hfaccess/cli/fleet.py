@@ -10,11 +10,9 @@ from typing import Annotated
 import typer
 
 from hfaccess.cli.api import describe_target, open_client
-from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, fail, fail_invalid, out
-from hfaccess.errors import InvalidInput
+from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, fail, out, registry_or_exit
 from hfaccess.fleet.render import environments_table, report_document, unexplained_table
 from hfaccess.fleet.report import build_fleet
-from hfaccess.registry import load_registry
 from hfaccess.tsapi import TailscaleError
 
 
@@ -31,10 +29,7 @@ def fleet(
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
 ) -> None:
     """One row per customer environment: operator online, client version, proxies, credential."""
-    try:
-        registry = load_registry(customers)
-    except InvalidInput as exc:
-        fail_invalid(exc)
+    registry = registry_or_exit(customers)
     with open_client() as client:
         try:
             devices = client.list_devices()
