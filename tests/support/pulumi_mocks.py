@@ -53,6 +53,9 @@ class Registered:
     parent: str = ""
     dependencies: list[str] = field(default_factory=list)
     providers: dict[str, str] = field(default_factory=dict)
+    # The aliases the program declared, as the engine receives them: a full URN or a spec
+    # (`name`, `type`, `parentUrn`, `noParent`; an empty field keeps the resource's own value).
+    aliases: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def parent_types(self) -> list[str]:
@@ -149,6 +152,7 @@ class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
         self.parents: dict[str, str] = {}
         self.dependencies: dict[str, list[str]] = {}
         self.providers: dict[str, dict[str, str]] = {}
+        self.aliases: dict[str, list[dict[str, Any]]] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
@@ -158,7 +162,21 @@ class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
         self.parents[response.urn] = str(request.parent)
         self.dependencies[response.urn] = sorted(urns)
         self.providers[response.urn] = dict(request.providers)
+        self.aliases[response.urn] = [_alias(alias) for alias in request.aliases]
         return response
+
+
+def _alias(alias: Any) -> dict[str, Any]:
+    """One `alias_pb2.Alias` as a plain dict."""
+    if alias.urn:
+        return {"urn": alias.urn}
+    spec = alias.spec
+    return {
+        "name": spec.name,
+        "type": spec.type,
+        "parentUrn": spec.parentUrn,
+        "noParent": spec.noParent,
+    }
 
 
 def stack_config(stack: str, root: Path = REPO) -> dict[str, str]:
@@ -234,6 +252,7 @@ def run_in_stack(
         resource.parent = monitor.parents.get(resource.urn, "")
         resource.dependencies = monitor.dependencies.get(resource.urn, [])
         resource.providers = monitor.providers.get(resource.urn, {})
+        resource.aliases = monitor.aliases.get(resource.urn, [])
     return run
 
 
