@@ -12,14 +12,14 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.credential import OperatorCredential
-from components.kubernetes_provider import cluster_provider
+from components.environment_credential import OperatorCredential
 from hfaccess.install import chart
 from hfaccess.install.exposures import PlannedExposure
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.values import ChartCredential
-from hfaccess.models import CredentialKind, ExposureVia
-from hfaccess.settings import StackSettings
+from hfaccess.registry.models import CredentialKind, ExposureVia
+from hfaccess.registry.settings import StackSettings
+from programs.kubernetes_provider import cluster_provider
 
 TYPE_TOKEN = "highflame:cluster:ClusterInstall"
 

@@ -18,7 +18,7 @@ from typing import Any
 TAILNET_STACK = "tailnet"
 POLICY_FILE = "policy.json"
 # Paths whose change can alter what any stack applies without changing a rendered artifact.
-PROGRAM_PREFIXES = ("components/", "hfaccess/", "policy/")
+PROGRAM_PREFIXES = ("components/", "programs/", "hfaccess/", "guardrails/")
 PROGRAM_FILES = frozenset({"__main__.py", "Pulumi.yaml", "requirements.txt"})
 
 Tree = dict[str, dict[str, str]]  # stack -> file name -> content

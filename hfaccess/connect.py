@@ -2,7 +2,7 @@
 
 `tailscale configure kubeconfig <host>` writes a context named after the proxy's MagicDNS FQDN
 (`<c>-<env>-kube.<tailnet>.ts.net`) and makes it current; the steps then rename it to the
-stable `<c>-<env>` (`hfaccess.names.kube_context`), replacing an older one of that name.
+stable `<c>-<env>` (`hfaccess.registry.names.kube_context`), replacing an older one of that name.
 Revoked and unknown environments are refused before anything runs.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hfaccess import names
-from hfaccess.models import EnvironmentRef, Registry
+from hfaccess.registry import names
+from hfaccess.registry.models import EnvironmentRef, Registry
 
 
 class ConnectRefused(Exception):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hfaccess import names
-from hfaccess.models import CredentialKind, EnvironmentRef
+from hfaccess.registry import names
+from hfaccess.registry.models import CredentialKind, EnvironmentRef
 
 # Write scopes the Kubernetes operator needs: register devices, mint their auth keys, and
 # manage Tailscale Services for exposures.

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from hfaccess.install.artifacts import environment_artifacts, environment_warnings
 from hfaccess.policy.artifacts import tailnet_artifacts
-from hfaccess.stacks import EnvironmentStack, StackRef, TailnetStack
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.stacks import EnvironmentStack, StackRef, TailnetStack
+from hfaccess.registry.workspace import AccessModel
 
 Artifacts = dict[str, str]
 

@@ -25,8 +25,8 @@ from hfaccess.install import chart
 from hfaccess.install.artifacts import environment_artifacts
 from hfaccess.install.chart_check import check_chart_render
 from hfaccess.install.values import credential_overrides
-from hfaccess.stacks import EnvironmentStack, parse_stack
-from hfaccess.workspace import AccessModel, load_model
+from hfaccess.registry.stacks import EnvironmentStack, parse_stack
+from hfaccess.registry.workspace import AccessModel, load_model
 
 
 class ChartMismatch(Exception):

@@ -27,13 +27,13 @@ from hfaccess.cli.common import (
     load_or_exit,
     out,
 )
-from hfaccess.errors import InvalidInput
 from hfaccess.policy.builder import build_policy, customer_accesses
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.hujson import PolicyFileError, load_policy_file
 from hfaccess.policy.serialize import policy_digest, policy_text
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.workspace import AccessModel
 from hfaccess.tsapi import TailscaleError
-from hfaccess.workspace import AccessModel
 
 
 def _generated(model: AccessModel) -> tuple[Any, str]:

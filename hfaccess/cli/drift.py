@@ -44,7 +44,7 @@ from hfaccess.drift.records import (
 )
 from hfaccess.drift.report import markdown_report, summary_table
 from hfaccess.drift.run import DEFAULT_PARALLEL, Previewer, check_stacks, exit_code
-from hfaccess.stacks import UnknownStackError, parse_stack
+from hfaccess.registry.stacks import UnknownStackError, parse_stack
 
 NO_PULUMI = (
     "drift: the Pulumi CLI is not installed (no `pulumi` on PATH); nothing was checked. "
@@ -130,7 +130,7 @@ def drift(
     parallel: Annotated[
         int, typer.Option("--parallel", min=1, help="Previews running at the same time.")
     ] = DEFAULT_PARALLEL,
-    policy_pack: PolicyPackOption = Path("policy"),
+    policy_pack: PolicyPackOption = Path("guardrails"),
     no_policy_pack: NoPolicyPackOption = False,
     organization: OrgOption = None,
     json_out: Annotated[
@@ -180,7 +180,7 @@ def drift_record(
             help="After a failed preview, preview again to record what drifted.",
         ),
     ] = True,
-    policy_pack: PolicyPackOption = Path("policy"),
+    policy_pack: PolicyPackOption = Path("guardrails"),
     no_policy_pack: NoPolicyPackOption = False,
     organization: OrgOption = None,
     root: RootOption = Path("."),

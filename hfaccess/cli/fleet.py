@@ -11,7 +11,7 @@ import typer
 
 from hfaccess.cli.api import describe_target, open_client
 from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, fail, out, registry_or_exit
-from hfaccess.fleet.render import environments_table, report_document, unexplained_table
+from hfaccess.fleet.output import environments_table, report_document, unexplained_table
 from hfaccess.fleet.report import build_fleet
 from hfaccess.tsapi import TailscaleError
 

@@ -14,12 +14,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from hfaccess import names
 from hfaccess.cli.api import describe_target, open_client
 from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, err, fail, out
-from hfaccess.errors import InvalidInput
-from hfaccess.models import Customer
-from hfaccess.registry import customer_file, load_customer
+from hfaccess.registry import names
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.loader import customer_file, load_customer
+from hfaccess.registry.models import Customer
 from hfaccess.revoke.execute import KillOutcome, execute_kill
 from hfaccess.revoke.plan import KillPlan, KillTarget, plan_kill
 from hfaccess.revoke.record import Recorded, record_revocation

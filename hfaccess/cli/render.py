@@ -18,9 +18,9 @@ from hfaccess.cli.common import (
     load_or_exit,
     out,
 )
-from hfaccess.errors import InvalidInput
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.stacks import UnknownStackError, parse_stack
 from hfaccess.render import Artifacts, render_stack, render_warnings, write_artifacts
-from hfaccess.stacks import UnknownStackError, parse_stack
 
 
 def render(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from hfaccess import names
+from hfaccess.registry import names
 
 CHART_REPOSITORY: Final = "https://pkgs.tailscale.com/helmcharts"
 CHART_NAME: Final = "tailscale-operator"

@@ -6,14 +6,14 @@ Kept apart from the prose so the expected values come from the same builders as 
 
 from __future__ import annotations
 
-from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.exposures import EXPOSE_ANNOTATION
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME, PART_OF, PART_OF_LABEL
 from hfaccess.install.roles import CHECKS
 from hfaccess.install.values import API_SERVER_PROXY_MODE, CREDENTIAL_ANNOTATION
-from hfaccess.models import CredentialKind
+from hfaccess.registry import names
+from hfaccess.registry.models import CredentialKind
 
 NS = chart.RELEASE_NAMESPACE
 DEPLOY = f"deployment/{chart.OPERATOR_DEPLOYMENT}"

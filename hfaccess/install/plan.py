@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from hfaccess.errors import InputError, InvalidInput
 from hfaccess.install.exposures import PlannedExposure, annotation_conflicts, planned_exposures
 from hfaccess.install.rbac import rbac_manifests
 from hfaccess.install.values import ChartCredential, helm_values
-from hfaccess.models import ClusterRole, EnvironmentRef, InstallMode
+from hfaccess.registry.errors import InputError, InvalidInput
+from hfaccess.registry.models import ClusterRole, EnvironmentRef, InstallMode
 
 T = TypeVar("T")
 

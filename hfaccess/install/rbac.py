@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hfaccess import names
-from hfaccess.models import ClusterRole
+from hfaccess.registry import names
+from hfaccess.registry.models import ClusterRole
 
 RBAC_API_VERSION: Final = "rbac.authorization.k8s.io/v1"
 RBAC_GROUP: Final = "rbac.authorization.k8s.io"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hfaccess.policy.builder import build_policy
 from hfaccess.policy.serialize import policy_text
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.workspace import AccessModel
 
 POLICY_FILE = "policy.json"
 

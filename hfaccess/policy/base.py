@@ -11,10 +11,10 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from hfaccess import names
-from hfaccess.errors import InputError, InvalidInput
-from hfaccess.highflame import DEFAULT_FILE
-from hfaccess.workspace import AccessModel
+from hfaccess.registry import names
+from hfaccess.registry.errors import InputError, InvalidInput
+from hfaccess.registry.highflame import DEFAULT_FILE
+from hfaccess.registry.workspace import AccessModel
 
 SOURCE = DEFAULT_FILE.as_posix()
 # Sections the builder extends; each must have this JSON type in the base policy.

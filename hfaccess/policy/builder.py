@@ -16,7 +16,7 @@ from hfaccess.policy.access import API_SERVER_PORT, CustomerAccess, customer_acc
 from hfaccess.policy.assertions import policy_tests
 from hfaccess.policy.base import base_sections
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY, kubernetes_capability
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.workspace import AccessModel
 
 
 def _tag_owners(accesses: Sequence[CustomerAccess], operator_owners: list[str]) -> dict[str, Any]:

@@ -30,13 +30,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hfaccess import names
 from hfaccess.policy.access import API_SERVER_PORT, CustomerAccess
 from hfaccess.policy.builder import customer_accesses
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY, kubernetes_capability
 from hfaccess.policy.rules import Rule, access_rules, split_host_port, string_list
-from hfaccess.registry import derived_names
-from hfaccess.workspace import AccessModel
+from hfaccess.registry import names
+from hfaccess.registry.loader import derived_names
+from hfaccess.registry.workspace import AccessModel
 
 WILDCARDS = frozenset({"*", "autogroup:tagged"})
 # Every tailnet device address lives in these ranges: a rule naming them names every device.

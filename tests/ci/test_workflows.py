@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from hfaccess.matrix import matrix_document, stack_rows
-from hfaccess.registry import load_registry
+from hfaccess.registry.loader import load_registry
 from tests.ci.support import (
     SETUP_ACTION,
     WORKFLOWS,
@@ -75,7 +75,7 @@ def test_drift_matrix_job_previews_each_stack_as_the_gate() -> None:
     assert gate["with"]["command"] == "preview"
     assert gate["with"]["refresh"] is True
     assert gate["with"]["expect-no-changes"] is True
-    assert gate["with"]["policyPacks"] == "policy"
+    assert gate["with"]["policyPacks"] == "guardrails"
     assert "matrix.stack" in gate["with"]["stack-name"]
     assert "vars.PULUMI_ORG" in gate["with"]["stack-name"]
     assert gate["with"]["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
@@ -123,7 +123,7 @@ def test_setup_action_installs_program_and_pack_and_exports_one_tailscale_creden
     assert action["runs"]["using"] == "composite"
     install = next(s for s in steps(action) if "pulumi install" in s.get("run", ""))
     assert "pulumi install\n" in install["run"]
-    assert "pulumi install --cwd policy" in install["run"]
+    assert "pulumi install --cwd guardrails" in install["run"]
     script = next(s for s in steps(action) if "TAILSCALE_AUDIENCE" in s.get("run", ""))["run"]
     cases = [
         (
@@ -164,7 +164,7 @@ def test_pr_preview_only_with_credentials_and_affected_stacks() -> None:
     assert job["strategy"]["fail-fast"] is False
     preview = next(s for s in steps(doc, "preview") if s.get("uses") == "pulumi/actions@v7")
     assert preview["with"]["command"] == "preview"
-    assert preview["with"]["policyPacks"] == "policy"
+    assert preview["with"]["policyPacks"] == "guardrails"
     gate = step(doc, "credentials", id="check")
     assert (
         "github.event.pull_request.head.repo.full_name == github.repository"

@@ -11,16 +11,16 @@ import yaml
 from pulumi.runtime import rpc
 
 from components.cluster_install import TYPE_TOKEN
-from components.credential import OperatorCredential
-from components.install_program import declare_install
-from components.kubernetes_provider import MissingClusterSettings
+from components.environment_credential import OperatorCredential
 from hfaccess.install.artifacts import environment_artifacts
-from hfaccess.install.rbac_guard import forbidden_grants
 from hfaccess.install.values import CLIENT_ID_PLACEHOLDER, CLIENT_SECRET_PLACEHOLDER
-from hfaccess.models import CredentialKind, EnvironmentRef
-from hfaccess.settings import StackSettings, settings_from_config
-from hfaccess.stacks import EnvironmentStack
+from hfaccess.registry.models import CredentialKind, EnvironmentRef
+from hfaccess.registry.settings import StackSettings, settings_from_config
+from hfaccess.registry.stacks import EnvironmentStack
+from programs.install import declare_install
+from programs.kubernetes_provider import MissingClusterSettings
 from tests.support.pulumi_mocks import MOCK_OAUTH_SECRET, ProgramRun, run_in_stack, stack_config
+from tests.support.rbac_guard import forbidden_grants
 from tests.support.samples import make_ref, sample_model, sample_refs
 
 RELEASE = "kubernetes:helm.sh/v3:Release"

@@ -37,7 +37,7 @@ def test_documented_repository_files_exist() -> None:
         ".github/workflows/drift.yml",
         ".github/workflows/pr.yml",
         ".github/actions/pulumi-setup/action.yml",
-        "policy/PulumiPolicy.yaml",
-        "policy/highflame_policies/limits.py",
+        "guardrails/PulumiPolicy.yaml",
+        "guardrails/highflame_policies/limits.py",
     ):
         assert (REPO / rel).is_file(), rel

@@ -79,7 +79,7 @@ def test_all_clean_exits_0_with_a_summary_table(stub_pulumi: None, fake: FakePre
     assert result.stdout.count("clean") == 4
     [(root, packs, org)] = fake.factory_calls
     assert root == Path(".")
-    assert packs == [(REPO / "policy").resolve()]
+    assert packs == [(REPO / "guardrails").resolve()]
     assert org is None
 
 

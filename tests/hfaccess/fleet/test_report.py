@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from hfaccess.fleet import versions
-from hfaccess.fleet.render import report_document
+from hfaccess.fleet.output import report_document
 from hfaccess.fleet.report import FleetReport, build_fleet
 from hfaccess.fleet.versions import parse_version, version_status
 from hfaccess.install import chart
-from hfaccess.registry import load_registry
+from hfaccess.registry.loader import load_registry
 from hfaccess.tsapi import Device, Key
 from tests.support.tailnet_seed import devices, keys, write_registry
 

@@ -12,7 +12,7 @@ from hfaccess.install.values import (
     helm_values,
     placeholder_credential,
 )
-from hfaccess.models import CredentialKind
+from hfaccess.registry.models import CredentialKind
 from tests.support.samples import sample_refs
 
 

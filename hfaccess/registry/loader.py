@@ -1,0 +1,143 @@
+"""Loading `customers/*.yaml` into a Registry, refusing anything ambiguous or unsafe.
+
+All files are read and every error is collected before anything is refused, so one run shows
+a person everything to fix. Derived names (tags, hostnames, stack names) are checked for
+collisions across the whole registry: a customer called `operator-acme` would otherwise own
+`tag:k8s-operator-acme`, which is acme's operator tag.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from hfaccess.registry import names
+from hfaccess.registry.errors import DOCUMENT, InputError, InvalidInput
+from hfaccess.registry.models import Customer, Registry
+from hfaccess.registry.validation import raise_if_any, validate_document
+from hfaccess.registry.yamlio import YamlReadError, load_yaml_file
+
+CUSTOMER_SUFFIX = ".yaml"
+
+
+def customer_file(directory: Path, name: str) -> Path:
+    """Where a customer's file lives."""
+    return directory / f"{name}{CUSTOMER_SUFFIX}"
+
+
+def load_customer(path: Path, display: str) -> Customer:
+    """Read and validate one customer file, raising InvalidInput with every error in it."""
+    try:
+        data = load_yaml_file(path)
+    except YamlReadError as exc:
+        raise InvalidInput([InputError(display, DOCUMENT, str(exc))]) from None
+    customer = validate_document(display, Customer, data)
+    if customer.name != path.stem:
+        raise InvalidInput(
+            [
+                InputError(
+                    display,
+                    "name",
+                    f"must equal the file name {path.stem!r} (got {customer.name!r})",
+                )
+            ]
+        )
+    return customer
+
+
+def derived_names(customer: Customer) -> list[tuple[str, str, str]]:
+    """(namespace, name, what) for every name the customer's presence claims."""
+    claimed: list[tuple[str, str, str]] = [
+        ("tag", names.operator_tag(customer.name), "operator tag"),
+        ("tag", names.operator_device_tag(customer.name), "operator device tag"),
+        ("tag", names.proxy_tag(customer.name), "proxy tag"),
+    ]
+    for env_name, env in sorted(customer.environments.items()):
+        claimed.append(("stack", names.stack_name(customer.name, env_name), f"stack of {env_name}"))
+        claimed.append(
+            (
+                "hostname",
+                names.operator_hostname(customer.name, env_name),
+                f"API server proxy of {env_name}",
+            )
+        )
+        for exposure in sorted(env.exposures):
+            claimed.append(
+                (
+                    "hostname",
+                    names.exposure_hostname(customer.name, env_name, exposure),
+                    f"exposure {exposure} of {env_name}",
+                )
+            )
+    return claimed
+
+
+def _collisions(customers: list[tuple[Customer, str]]) -> list[InputError]:
+    owners: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for customer, display in customers:
+        for namespace, name, what in derived_names(customer):
+            owners[(namespace, name)].append((display, what))
+    errors: list[InputError] = []
+    for (namespace, name), claims in sorted(owners.items()):
+        if len(claims) < 2:
+            continue
+        files = sorted({display for display, _ in claims})
+        for display, what in claims:
+            others = [f for f in files if f != display] or [display]
+            errors.append(
+                InputError(
+                    display,
+                    "name",
+                    f"derived {namespace} {name!r} ({what}) collides with the same {namespace} "
+                    f"derived from {', '.join(others)}",
+                )
+            )
+    return errors
+
+
+def _hostname_lengths(customer: Customer, display: str) -> list[InputError]:
+    errors = []
+    for env_name, env in customer.environments.items():
+        for exposure in env.exposures:
+            host = names.exposure_hostname(customer.name, env_name, exposure)
+            if len(host) > names.DNS_LABEL_MAX:
+                errors.append(
+                    InputError(
+                        display,
+                        f"environments.{env_name}.exposures.{exposure}",
+                        f"hostname {host!r} is longer than {names.DNS_LABEL_MAX} characters",
+                    )
+                )
+    return errors
+
+
+def load_registry(directory: Path) -> Registry:
+    """Load every customer file in `directory`; raise InvalidInput listing every problem."""
+    shown = directory.as_posix().rstrip("/") or "."
+    if not directory.is_dir():
+        raise InvalidInput([InputError(shown, DOCUMENT, "not a directory")])
+    errors: list[InputError] = []
+    loaded: list[tuple[Customer, str]] = []
+    for path in sorted(directory.iterdir()):
+        display = f"{shown}/{path.name}"
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix == ".yml":
+            errors.append(InputError(display, DOCUMENT, "customer files end in .yaml, not .yml"))
+            continue
+        if path.suffix != CUSTOMER_SUFFIX:
+            continue
+        try:
+            customer = load_customer(path, display)
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+            continue
+        errors.extend(_hostname_lengths(customer, display))
+        loaded.append((customer, display))
+    errors.extend(_collisions(loaded))
+    raise_if_any(errors)
+    loaded.sort(key=lambda item: item[0].name)
+    return Registry(
+        customers=tuple(c for c, _ in loaded),
+        sources={c.name: display for c, display in loaded},
+    )

@@ -1,0 +1,214 @@
+"""The customer registry's data model: the contract `customers/<name>.yaml` files follow.
+
+Unknown fields are errors (a typo must never silently fall back to a default), and every
+optional field defaults to the least exposed, least privileged choice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from hfaccess.registry import names
+
+
+class ClusterRole(StrEnum):
+    """What the impersonated group may do in the customer's cluster."""
+
+    HIGHFLAME_SRE = "highflame-sre"  # the custom read-only role (default)
+    VIEW = "view"  # the built-in aggregated read-only role
+    CLUSTER_ADMIN = "cluster-admin"  # everything; flagged loudly wherever it appears
+
+
+class InstallMode(StrEnum):
+    """Who applies the operator install in the customer's cluster."""
+
+    MANAGED = "managed"  # this Pulumi program, through an explicit kubernetes provider
+    HANDOFF = "handoff"  # the customer, from the rendered INSTALL.md
+
+
+class CredentialKind(StrEnum):
+    """How the operator authenticates to the tailnet."""
+
+    OAUTH = "oauth"  # OAuth client: a secret held in one in-cluster Secret
+    FEDERATED = "federated"  # workload identity federation: no long-lived secret at all
+
+
+class ExposureVia(StrEnum):
+    """How an existing Service is made reachable from Highflame's tailnet."""
+
+    INGRESS = "ingress"  # a Tailscale Ingress: HTTPS on 443 with a tailnet certificate
+    SERVICE = "service"  # the `tailscale.com/expose` annotation: the Service's port as is
+
+
+def _check_pattern(value: str, pattern: re.Pattern[str], what: str) -> str:
+    if not pattern.fullmatch(value):
+        raise ValueError(f"{what} (got {value!r})")
+    return value
+
+
+def _customer_name(value: str) -> str:
+    return _check_pattern(
+        value,
+        names.CUSTOMER_NAME_RE,
+        "must be lowercase letters, digits and hyphens, start with a letter, not end with a "
+        f"hyphen, at most {names.CUSTOMER_NAME_MAX} characters",
+    )
+
+
+def _environment_name(value: str) -> str:
+    return _check_pattern(
+        value,
+        names.ENVIRONMENT_NAME_RE,
+        "environment names are lowercase letters and digits, start with a letter, at most "
+        f"{names.ENVIRONMENT_NAME_MAX} characters",
+    )
+
+
+def _exposure_name(value: str) -> str:
+    _check_pattern(
+        value,
+        names.EXPOSURE_NAME_RE,
+        "exposure names are lowercase letters, digits and hyphens, start with a letter, not "
+        "end with a hyphen, at most 20 characters",
+    )
+    if value == "kube":
+        raise ValueError("'kube' is reserved for the API server proxy's hostname")
+    return value
+
+
+_DNS_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def _dns_label(value: str) -> str:
+    return _check_pattern(
+        value, _DNS_LABEL_RE, "must be a Kubernetes name (RFC 1123 label, at most 63 characters)"
+    )
+
+
+CustomerName = Annotated[str, AfterValidator(_customer_name)]
+EnvironmentName = Annotated[str, AfterValidator(_environment_name)]
+ExposureName = Annotated[str, AfterValidator(_exposure_name)]
+KubernetesName = Annotated[str, AfterValidator(_dns_label)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Exposure(_Strict):
+    """An existing Service in the customer's cluster made reachable from Highflame's tailnet."""
+
+    namespace: KubernetesName
+    service: KubernetesName
+    port: int = Field(ge=1, le=65535, description="the Service port to reach")
+    via: ExposureVia = ExposureVia.INGRESS
+
+    @property
+    def tailnet_port(self) -> int:
+        """Port SRE connect to on the tailnet: 443 behind an Ingress, the Service port otherwise."""
+        return 443 if self.via is ExposureVia.INGRESS else self.port
+
+
+class Environment(_Strict):
+    """One deployment of Highflame in one customer cluster."""
+
+    cluster_role: ClusterRole = ClusterRole.HIGHFLAME_SRE
+    install: InstallMode = InstallMode.MANAGED
+    credentials: CredentialKind = CredentialKind.OAUTH
+    oidc_issuer: str | None = Field(
+        default=None, description="the cluster's public OIDC issuer URL (federated credentials)"
+    )
+    exposures: dict[ExposureName, Exposure] = Field(default_factory=dict)
+    revoked: bool = False
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _https_issuer(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme != "https" or not parsed.netloc:
+            raise ValueError(f"must be an https:// URL (got {value!r})")
+        return value
+
+    @model_validator(mode="after")
+    def _issuer_matches_credentials(self) -> Environment:
+        if self.credentials is CredentialKind.FEDERATED and self.oidc_issuer is None:
+            raise ValueError("credentials: federated needs oidc_issuer (the cluster's OIDC issuer)")
+        if self.credentials is CredentialKind.OAUTH and self.oidc_issuer is not None:
+            raise ValueError("oidc_issuer is only used with credentials: federated")
+        return self
+
+
+class Customer(_Strict):
+    """One BYOC customer: its environments share the customer's tags, never its credentials."""
+
+    name: CustomerName
+    environments: dict[EnvironmentName, Environment] = Field(min_length=1)
+    revoked: bool = False
+
+    @field_validator("environments", mode="before")
+    @classmethod
+    def _empty_environment_is_default(cls, value: Any) -> Any:
+        # `prod:` with nothing after it is YAML null; it means "all defaults", like `prod: {}`.
+        if isinstance(value, dict):
+            return {k: ({} if v is None else v) for k, v in value.items()}
+        return value
+
+    def active(self, environment: str) -> bool:
+        """Whether SRE may reach this environment: neither it nor the customer is revoked."""
+        return not self.revoked and not self.environments[environment].revoked
+
+
+@dataclass(frozen=True)
+class EnvironmentRef:
+    """A customer environment together with its customer, as stacks and builders use it."""
+
+    customer: Customer
+    name: str
+
+    @property
+    def environment(self) -> Environment:
+        return self.customer.environments[self.name]
+
+    @property
+    def active(self) -> bool:
+        return self.customer.active(self.name)
+
+    @property
+    def stack(self) -> str:
+        return names.stack_name(self.customer.name, self.name)
+
+    @property
+    def hostname(self) -> str:
+        return names.operator_hostname(self.customer.name, self.name)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every customer, sorted by name, with the file each came from."""
+
+    customers: tuple[Customer, ...]
+    sources: dict[str, str]
+
+    def customer(self, name: str) -> Customer:
+        for customer in self.customers:
+            if customer.name == name:
+                return customer
+        raise KeyError(name)
+
+    def environments(self) -> Iterator[EnvironmentRef]:
+        for customer in self.customers:
+            for env in sorted(customer.environments):
+                yield EnvironmentRef(customer, env)
+
+    def stack_names(self) -> list[str]:
+        """Every stack the registry implies: `tailnet` first, then `<customer>-<env>` sorted."""
+        return [names.TAILNET_STACK, *sorted(ref.stack for ref in self.environments())]

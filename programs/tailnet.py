@@ -1,0 +1,51 @@
+"""The `tailnet` stack: the policy file, built and checked before anything is declared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from components.tailnet_policy import TailnetPolicy
+from hfaccess.policy.builder import build_policy, customer_accesses
+from hfaccess.policy.checker import check_policy
+from hfaccess.policy.serialize import policy_digest, policy_text
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.settings import StackSettings
+from hfaccess.registry.workspace import AccessModel
+from programs.tailscale_provider import tailscale_provider
+
+POLICY_NAME = "tailnet-policy"
+
+
+def _checked_policy(model: AccessModel) -> tuple[str, int]:
+    """The canonical policy text and its test count; a RunError if it is refused or unsound."""
+    try:
+        document = build_policy(model)
+    except InvalidInput as exc:
+        raise pulumi.RunError("invalid base policy, nothing was declared:\n" + str(exc)) from None
+    violations = check_policy(document, model)
+    if violations:
+        raise pulumi.RunError(
+            "the policy breaks the access model's invariants, nothing was declared:\n"
+            + "\n".join(str(v) for v in violations)
+        )
+    return policy_text(document), len(document.get("tests", []))
+
+
+def declare_tailnet(model: AccessModel, settings: StackSettings) -> dict[str, Any]:
+    """Declare the TailnetPolicy; return the stack's exports."""
+    text, test_count = _checked_policy(model)
+    provider = tailscale_provider(settings)
+    TailnetPolicy(
+        POLICY_NAME, text, provider=provider, adopt_existing=settings.adopt_existing_policy
+    )
+    accesses = customer_accesses(model)
+    return {
+        "policySha256": policy_digest(text),
+        "policyBytes": len(text.encode("utf-8")),
+        "customerCount": len(accesses),
+        "reachableCustomers": [a.name for a in accesses if a.reachable],
+        "revokedCustomers": [a.name for a in accesses if not a.reachable],
+        "policyTestCount": test_count,
+    }
