@@ -1,4 +1,4 @@
-"""TailnetCustomer: one environment's operator credential on Highflame's tailnet.
+"""EnvironmentCredential: one environment's operator credential on Highflame's tailnet.
 
 An OAuth client (secret held in one in-cluster Secret) or a federated identity (no secret at
 all), carrying only the customer's operator tag, so it can mint keys for that customer's
@@ -30,10 +30,16 @@ class OperatorCredential:
     audience: pulumi.Output[str] | None = None
 
 
-class TailnetCustomer(pulumi.ComponentResource):
-    """The tailnet side of one `<customer>-<env>` stack; `.credential` feeds the install."""
+class EnvironmentCredential(pulumi.ComponentResource):
+    """The tailnet side of one `<customer>-<env>` stack; `.credential` feeds the install.
 
-    TYPE = "highflame:tailnet:TailnetCustomer"
+    The tailscale provider comes through `opts` (`providers=[...]`); children inherit it
+    through `parent=self`.
+    """
+
+    TYPE = "highflame:tailnet:EnvironmentCredential"
+    # Its type until the rename: existing stacks keep the component and its children.
+    FORMER_TYPE = "highflame:tailnet:TailnetCustomer"  # fix_paths: keep
 
     credential: OperatorCredential
 
@@ -41,11 +47,11 @@ class TailnetCustomer(pulumi.ComponentResource):
         self,
         name: str,
         spec: CredentialSpec,
-        provider: tailscale.Provider,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(self.TYPE, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, provider=provider)
+        renamed = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=self.FORMER_TYPE)])
+        super().__init__(self.TYPE, name, None, pulumi.ResourceOptions.merge(renamed, opts))
+        child = pulumi.ResourceOptions(parent=self)
         if spec.kind is CredentialKind.OAUTH:
             client = tailscale.OauthClient(
                 f"{name}-oauth-client",

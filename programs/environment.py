@@ -11,7 +11,7 @@ from typing import Any
 
 import pulumi
 
-from components.environment_credential import OperatorCredential, TailnetCustomer
+from components.environment_credential import EnvironmentCredential, OperatorCredential
 from hfaccess.credentials import credential_spec
 from hfaccess.registry import names
 from hfaccess.registry.models import CredentialKind, EnvironmentRef
@@ -58,7 +58,9 @@ def declare_environment(
         exports["revoked"] = True
         return exports
     provider = tailscale_provider(settings)
-    customer = TailnetCustomer(ref.stack, credential_spec(ref), provider=provider)
-    exports.update(credential_exports(customer.credential))
-    exports.update(declare_install(ref, model, settings, customer.credential))
+    environment_credential = EnvironmentCredential(
+        ref.stack, credential_spec(ref), opts=pulumi.ResourceOptions(providers=[provider])
+    )
+    exports.update(credential_exports(environment_credential.credential))
+    exports.update(declare_install(ref, model, settings, environment_credential.credential))
     return exports

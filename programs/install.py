@@ -18,6 +18,7 @@ from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.models import EnvironmentRef, InstallMode
 from hfaccess.registry.settings import StackSettings
 from hfaccess.registry.workspace import AccessModel
+from programs.kubernetes_provider import cluster_provider
 
 
 def declare_install(
@@ -56,6 +57,9 @@ def declare_install(
             f"(python -m hfaccess render --stack {ref.stack})"
         )
         return exports
-    ClusterInstall(ref.stack, plan, settings, credential)
+    provider = cluster_provider(
+        f"{ref.stack}-cluster", ref.stack, settings, former_parent_type=ClusterInstall.TYPE
+    )
+    ClusterInstall(ref.stack, plan, credential, opts=pulumi.ResourceOptions(providers=[provider]))
     exports["clusterResources"] = "managed: ClusterInstall through the stack's kubernetes provider"
     return exports

@@ -21,22 +21,29 @@ class MissingClusterSettings(ValueError):
 
 
 def cluster_provider(
-    name: str, stack: str, settings: StackSettings, parent: pulumi.Resource
+    name: str, stack: str, settings: StackSettings, former_parent_type: str
 ) -> k8s.Provider:
-    """A provider for the stack's cluster: from `kubeconfig` (secret) or `kubeContext`."""
+    """A provider for the stack's cluster: from `kubeconfig` (secret) or `kubeContext`.
+
+    It used to be built inside the ClusterInstall `stack` (type `former_parent_type`); the alias
+    keeps that provider, so nothing in the cluster is replaced.
+    """
+    moved = pulumi.ResourceOptions(
+        aliases=[pulumi.Alias(parent=pulumi.create_urn(stack, former_parent_type))]
+    )
     if settings.kubeconfig is not None:
         return k8s.Provider(
             name,
             kubeconfig=pulumi.Output.secret(settings.kubeconfig.get_secret_value()),
             cluster_identifier=stack,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=moved,
         )
     if settings.kube_context is not None:
         return k8s.Provider(
             name,
             context=settings.kube_context,
             cluster_identifier=stack,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=moved,
         )
     raise MissingClusterSettings(
         f"stack {stack}: a managed install needs kubeContext or kubeconfig; "

@@ -38,7 +38,10 @@ def declare_tailnet(model: AccessModel, settings: StackSettings) -> dict[str, An
     text, test_count = _checked_policy(model)
     provider = tailscale_provider(settings)
     TailnetPolicy(
-        POLICY_NAME, text, provider=provider, adopt_existing=settings.adopt_existing_policy
+        POLICY_NAME,
+        text,
+        adopt_existing=settings.adopt_existing_policy,
+        opts=pulumi.ResourceOptions(providers=[provider]),
     )
     accesses = customer_accesses(model)
     return {

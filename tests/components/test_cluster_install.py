@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pulumi.runtime import rpc
 
-from components.cluster_install import TYPE_TOKEN
+from components.cluster_install import ClusterInstall
 from components.environment_credential import OperatorCredential
 from hfaccess.install.artifacts import environment_artifacts
 from hfaccess.install.values import CLIENT_ID_PLACEHOLDER, CLIENT_SECRET_PLACEHOLDER
@@ -138,14 +138,18 @@ def test_read_only_role_bound_to_the_group(acme_prod: ProgramRun) -> None:
 
 
 def test_every_resource_is_inside_the_component(acme_prod: ProgramRun) -> None:
-    components = acme_prod.of_type(TYPE_TOKEN)
-    assert [c.name for c in components] == ["acme-prod"]
+    (component,) = acme_prod.of_type(ClusterInstall.TYPE)
+    assert component.name == "acme-prod"
+    provider = acme_prod.one(PROVIDER)
+    # The stack's provider reaches the component through its resource options...
+    assert component.providers["kubernetes"].rsplit("::", 1)[0] == provider.urn
     for resource in acme_prod.resources:
-        if resource.typ != TYPE_TOKEN:
-            assert TYPE_TOKEN in resource.parent_types, resource.name
+        if resource.typ not in (ClusterInstall.TYPE, PROVIDER):
+            assert ClusterInstall.TYPE in resource.parent_types, resource.name
             assert resource.name.startswith("acme-prod-")
-        if resource.custom and resource.typ != PROVIDER:
+            # ...and every child inherits it through parent=self.
             assert resource.provider is not None, resource.name
+            assert resource.provider.rsplit("::", 1)[0] == provider.urn, resource.name
 
 
 def test_acme_dev_federated_view() -> None:

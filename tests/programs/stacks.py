@@ -22,7 +22,7 @@ def assert_inside_components_with_explicit_provider(run: ProgramRun) -> None:
         assert resource.parent_types[0].startswith("highflame:"), resource.urn
         assert resource.provider is not None, f"{resource.name} uses a default provider"
         if resource.typ.startswith("kubernetes:"):
-            assert "$pulumi:providers:kubernetes::" in resource.provider, resource.provider
+            assert "pulumi:providers:kubernetes::" in resource.provider, resource.provider
         else:
             assert f"{PROVIDER_TYPE}::tailscale::" in resource.provider, resource.provider
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from components.cluster_install import TYPE_TOKEN as CLUSTER_INSTALL
-from components.environment_credential import TailnetCustomer
+from components.cluster_install import ClusterInstall
+from components.environment_credential import EnvironmentCredential
 from hfaccess.cli.kill import _load_target
 from hfaccess.credentials import credential_spec
 from hfaccess.registry.models import CredentialKind, InstallMode
@@ -33,7 +33,7 @@ FEDERATED = "tailscale:index/federatedIdentity:FederatedIdentity"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 # How the Tailscale API lists each credential type (`keyType`).
 KEY_TYPES = {OAUTH: "client", FEDERATED: "federated"}
-CLUSTER_SIDE = ("kubernetes:", "pulumi:providers:kubernetes", CLUSTER_INSTALL)
+CLUSTER_SIDE = ("kubernetes:", "pulumi:providers:kubernetes", ClusterInstall.TYPE)
 
 REFS = sample_refs()
 ACTIVE = sorted(stack for stack, ref in REFS.items() if ref.active)
@@ -187,11 +187,11 @@ def test_tailnet_side_is_declared_first_and_independent_of_the_cluster(
     def lineage(resource: Registered) -> list[str]:
         return [resource.typ, *(r.typ for r in run.ancestors(resource))]
 
-    subtree = [r for r in run.resources if TailnetCustomer.TYPE in lineage(r)]
-    assert {r.typ for r in subtree} == {TailnetCustomer.TYPE, found.typ}
-    assert [r.typ for r in run.ancestors(found)] == [TailnetCustomer.TYPE]
+    subtree = [r for r in run.resources if EnvironmentCredential.TYPE in lineage(r)]
+    assert {r.typ for r in subtree} == {EnvironmentCredential.TYPE, found.typ}
+    assert [r.typ for r in run.ancestors(found)] == [EnvironmentCredential.TYPE]
     for resource in subtree:
-        assert CLUSTER_INSTALL not in lineage(resource), resource.urn
+        assert ClusterInstall.TYPE not in lineage(resource), resource.urn
         assert resource.provider is None or "pulumi:providers:kubernetes" not in resource.provider
         assert "kubernetes" not in resource.providers
         assert not any("kubernetes" in urn for urn in resource.providers.values())

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.environment_credential import TailnetCustomer
+from components.environment_credential import EnvironmentCredential
 from hfaccess.credentials import OPERATOR_SCOPES
 from tests.programs.stacks import (
     PROVIDER_TYPE,
@@ -43,9 +43,9 @@ def test_oauth_environment_gets_one_client_with_its_customers_tag_only(
         "tags": [f"tag:k8s-operator-{customer}"],
     }
     assert client.name == f"{stack}-oauth-client"
-    assert client.parent_types == [TailnetCustomer.TYPE]
+    assert client.parent_types == [EnvironmentCredential.TYPE]
     tailnet_side = {r.typ for r in run.resources if not r.typ.startswith(CLUSTER_SIDE)}
-    assert tailnet_side == {PROVIDER_TYPE, TailnetCustomer.TYPE, OAUTH}
+    assert tailnet_side == {PROVIDER_TYPE, EnvironmentCredential.TYPE, OAUTH}
     cluster_side = [r for r in run.resources if r.typ.startswith(CLUSTER_SIDE)]
     # a managed install declares the cluster side; a handoff declares nothing in the cluster
     assert bool(cluster_side) is managed
@@ -73,7 +73,7 @@ def test_federated_environment_gets_an_identity_and_no_secret_at_all() -> None:
     assert identity.inputs["tags"] == ["tag:k8s-operator-acme"]
     assert identity.inputs["scopes"] == list(OPERATOR_SCOPES)
     assert identity.inputs["description"] == "acme dev k8s-operator"
-    assert identity.parent_types == [TailnetCustomer.TYPE]
+    assert identity.parent_types == [EnvironmentCredential.TYPE]
     assert_inside_components_with_explicit_provider(run)
     assert run.outputs["credentialKind"] == "federated"
     assert run.outputs["oauthClientId"] == "acme-dev-federated-identity-id"

@@ -1,4 +1,4 @@
-"""The real program wires the TailnetCustomer credential into the cluster install.
+"""The real program wires the EnvironmentCredential credential into the cluster install.
 
 Run per stack under mocks with the stack file's config: the OAuth key minted on the tailnet
 reaches the Release only as a secret; it appears in no output and, in the inputs the engine

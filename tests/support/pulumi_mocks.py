@@ -245,7 +245,7 @@ def run_in_stack(
     finally:
         pulumi.runtime.set_all_config({}, [])
     # By type and name: a component and a resource may share a name (`acme-prod` is both the
-    # TailnetCustomer and the ClusterInstall of that stack).
+    # EnvironmentCredential and the ClusterInstall of that stack).
     urns = {_type_and_name(reg.urn): reg.urn for reg in monitor.resources.values()}
     for resource in run.resources:
         resource.urn = urns.get((resource.typ, resource.name), "")
