@@ -1,4 +1,4 @@
-"""The cluster side of a `<customer>-<env>` stack: the integrator calls `declare_install`.
+"""The cluster side of a `<customer>-<env>` stack, declared by programs/environment.py.
 
 Managed and active: a ClusterInstall through the stack's own kubernetes provider. Handoff, or
 revoked: nothing in the cluster, and the exports say so.

@@ -2,7 +2,8 @@
 
 The binding always names the Kubernetes group the tailnet grant impersonates, never a user, so
 engineers join and leave without any change in the cluster. The default role enumerates what an
-SRE reads while debugging, with explicit resources and read verbs only; `rbac_guard` proves it.
+SRE reads while debugging, with explicit resources and read verbs only; the tests prove it
+(tests/support/rbac_guard.py).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Rule:
 
 
 # What an SRE reads while debugging (the RBAC reference's list). Nothing here may appear in
-# rbac_guard's forbidden list; the tests check that.
+# tests/support/rbac_guard.py's forbidden list; the tests check that.
 HIGHFLAME_SRE_RULES: Final = (
     Rule(
         "",

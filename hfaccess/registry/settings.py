@@ -52,14 +52,6 @@ class StackSettings(BaseModel):
         """The keys (without namespace) a stack may set, as Pulumi config names them."""
         return [info.alias or field for field, info in cls.model_fields.items()]
 
-    @classmethod
-    def secret_keys(cls) -> set[str]:
-        return {
-            info.alias or field
-            for field, info in cls.model_fields.items()
-            if info.annotation is not None and "SecretStr" in str(info.annotation)
-        }
-
 
 def _stack_rules(settings: StackSettings, stack: StackRef, file: str) -> list[InputError]:
     errors: list[InputError] = []

@@ -1,8 +1,10 @@
 """What a read-only SRE role must never grant, in one place, and a checker over RBAC rules.
 
 Kubernetes RBAC has no deny: anything a rule lists (or matches with a wildcard) is granted. The
-checker flags every rule that reaches an escalation path, so tests (and a policy pack) can prove
-the default role is read-only. It accepts rules in manifest form (`apiGroups`) or Pulumi's
+checker flags every rule that reaches an escalation path, so the tests can prove the default role
+is read-only. Test-only: the CrossGuard pack keeps its own copy of these lists, self-contained
+(guardrails/highflame_policies/limits.py), and tests/guardrails/test_limits_match_core.py checks
+that the two agree. It accepts rules in manifest form (`apiGroups`) or Pulumi's
 Python form (`api_groups`).
 """
 

@@ -1,7 +1,7 @@
 """`hfaccess drift`, `drift-record` and `drift-report` from the command line.
 
-The Pulumi CLI is absent on these machines: the "no CLI" path runs for real with an empty
-PATH, and the other paths put a stub `pulumi` on PATH and replace the Automation API
+The tests never need the Pulumi CLI: the "no CLI" path runs for real with an empty PATH, and
+the other paths put a stub `pulumi` on PATH and replace the Automation API
 previewer with a fake.
 """
 
