@@ -11,6 +11,7 @@ from pulumi_policy import (
 )
 
 from highflame_policies.credentials import validate_credential_tags
+from highflame_policies.limits import CHART_VERSION, IMAGE_TAG
 from highflame_policies.rbac import validate_sre_role_read_only
 from highflame_policies.release import (
     validate_release_no_plaintext_secret,
@@ -28,8 +29,9 @@ def policies() -> list[Policy]:
     return [
         ResourceValidationPolicy(
             name="tailscale-operator-release-pinned",
-            description="The operator release is chart tailscale-operator 1.96.5 from "
-            "pkgs.tailscale.com, images v1.96.5, release tailscale-operator in namespace tailscale.",
+            description=f"The operator release is chart tailscale-operator {CHART_VERSION} from "
+            f"pkgs.tailscale.com, images {IMAGE_TAG}, release tailscale-operator in namespace "
+            "tailscale.",
             validate=validate_release_pinned,
             enforcement_level=MANDATORY,
         ),

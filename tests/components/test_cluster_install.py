@@ -12,6 +12,7 @@ from pulumi.runtime import rpc
 
 from components.cluster_install import ClusterInstall
 from components.environment_credential import OperatorCredential
+from hfaccess.install import chart
 from hfaccess.install.artifacts import environment_artifacts
 from hfaccess.install.values import CLIENT_ID_PLACEHOLDER, CLIENT_SECRET_PLACEHOLDER
 from hfaccess.registry.models import CredentialKind, EnvironmentRef
@@ -88,7 +89,7 @@ def test_one_pinned_release_through_the_explicit_provider(acme_prod: ProgramRun)
     assert inputs["namespace"] == "tailscale"
     assert inputs["createNamespace"] is True
     assert inputs["chart"] == "tailscale-operator"
-    assert inputs["version"] == "1.96.5"
+    assert inputs["version"] == chart.CHART_VERSION
     assert inputs["repositoryOpts"] == {"repo": "https://pkgs.tailscale.com/helmcharts"}
     assert inputs["skipAwait"] is False
     assert inputs["atomic"] is True
@@ -122,7 +123,7 @@ def test_no_plain_text_secret_in_any_output(acme_prod: ProgramRun) -> None:
     assert acme_prod.secret_outputs == set()
     assert acme_prod.outputs["installMode"] == "managed"
     assert acme_prod.outputs["releaseName"] == "tailscale-operator"
-    assert acme_prod.outputs["chartVersion"] == "1.96.5"
+    assert acme_prod.outputs["chartVersion"] == chart.CHART_VERSION
     assert acme_prod.outputs["exposures"] == []
 
 

@@ -18,6 +18,8 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
+from highflame_policies.limits import CHART_VERSION, IMAGE_TAG
+
 PROJECT = "highflame-access"
 UNKNOWN = UNKNOWN_STRING_VALUE
 
@@ -99,7 +101,7 @@ def release_props(**overrides: Any) -> dict[str, Any]:
         "name": "tailscale-operator",
         "namespace": "tailscale",
         "chart": "tailscale-operator",
-        "version": "1.96.5",
+        "version": CHART_VERSION,
         "repositoryOpts": {"repo": "https://pkgs.tailscale.com/helmcharts"},
         "createNamespace": True,
         "values": {
@@ -108,9 +110,9 @@ def release_props(**overrides: Any) -> dict[str, Any]:
             "operatorConfig": {
                 "hostname": "acme-prod-kube",
                 "defaultTags": ["tag:cust-acme"],
-                "image": {"tag": "v1.96.5"},
+                "image": {"tag": IMAGE_TAG},
             },
-            "proxyConfig": {"defaultTags": "tag:k8s-acme", "image": {"tag": "v1.96.5"}},
+            "proxyConfig": {"defaultTags": "tag:k8s-acme", "image": {"tag": IMAGE_TAG}},
         },
     }
     props.update(overrides)

@@ -19,6 +19,7 @@ import pytest
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from highflame_policies.limits import CHART_VERSION
 from tests.guardrails.support import OAUTH_CLIENT, RELEASE, release_props, urn
 from tests.support.files import REPO
 
@@ -90,7 +91,7 @@ def test_unpinned_release_fails_the_preview(analyzer: analyzer_pb2_grpc.Analyzer
     [diagnostic] = _analyze(analyzer, props)
     assert diagnostic.policyName == "tailscale-operator-release-pinned"
     assert diagnostic.enforcementLevel == analyzer_pb2.MANDATORY
-    assert "version is '1.97.0'; it must be '1.96.5'" in diagnostic.message
+    assert f"version is '1.97.0'; it must be '{CHART_VERSION}'" in diagnostic.message
 
 
 def _stack(secret_value: Any, *, from_client: bool) -> analyzer_pb2.AnalyzeStackRequest:

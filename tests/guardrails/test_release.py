@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from highflame_policies.limits import CHART_VERSION
 from highflame_policies.release import (
     validate_release_no_plaintext_secret,
     validate_release_pinned,
@@ -59,8 +60,8 @@ def test_other_resource_types_are_ignored() -> None:
 @pytest.mark.parametrize(
     ("props", "expected"),
     [
-        (_with(("version",), "1.96.4"), "version is '1.96.4'; it must be '1.96.5'"),
-        (_without(("version",)), "version is not set; it must be '1.96.5'"),
+        (_with(("version",), "1.96.4"), f"version is '1.96.4'; it must be '{CHART_VERSION}'"),
+        (_without(("version",)), f"version is not set; it must be '{CHART_VERSION}'"),
         (
             _with(("chart",), "tailscale/tailscale-operator"),
             "chart is 'tailscale/tailscale-operator'",

@@ -1,4 +1,4 @@
-"""A MODEL of the tailscale-operator 1.96.5 chart's value -> manifest mapping. Not the chart.
+"""A MODEL of the pinned tailscale-operator chart's value -> manifest mapping. Not the chart.
 
 Written from the chart's own templates (tailscale/tailscale, cmd/k8s-operator/deploy/chart at
 the pinned tag): the keys the install sets, with their types, and what a correct render
@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from hfaccess.install import chart
+
 # The chart's defaults for the keys modelled here (restated from the reference, not copied).
 MODEL_DEFAULTS: dict[str, Any] = {
     "oauth": {"clientId": "", "clientSecret": "", "audience": ""},
@@ -36,7 +38,7 @@ MODEL_DEFAULTS: dict[str, Any] = {
     },
     "apiServerProxyConfig": {"mode": "false", "allowImpersonation": "false"},
 }
-APP_VERSION = "v1.96.5"  # what an empty image tag falls back to (modelled)
+APP_VERSION = chart.IMAGE_TAG  # what an empty image tag falls back to (modelled)
 
 
 def go_string(value: Any) -> str:
