@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from hfaccess.registry import names
+from hfaccess.registry.collisions import tag_owners
 from hfaccess.registry.errors import InputError, InvalidInput
 from hfaccess.registry.highflame import DEFAULT_FILE
 from hfaccess.registry.workspace import AccessModel
@@ -45,10 +45,7 @@ def _tag_part(text: str) -> str:
 def base_sections(model: AccessModel) -> dict[str, Any]:
     """A deep copy of the base policy; raise InvalidInput if it collides with the registry."""
     base = copy.deepcopy(model.highflame.base_policy)
-    owners: dict[str, str] = {}
-    for customer in model.registry.customers:
-        for tag in names.customer_tags(customer.name):
-            owners[tag] = customer.name
+    owners = tag_owners(model.registry.customers)
     errors: list[InputError] = []
     for section in MAPPING_SECTIONS:
         if section in base and not isinstance(base[section], dict):

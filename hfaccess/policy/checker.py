@@ -35,7 +35,7 @@ from hfaccess.policy.builder import customer_accesses
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY, kubernetes_capability
 from hfaccess.policy.rules import Rule, access_rules, split_host_port, string_list
 from hfaccess.registry import names
-from hfaccess.registry.loader import derived_names
+from hfaccess.registry.collisions import collisions
 from hfaccess.registry.workspace import AccessModel
 
 WILDCARDS = frozenset({"*", "autogroup:tagged"})
@@ -354,15 +354,11 @@ def _tests(
 
 
 def _collisions(model: AccessModel) -> Iterator[Violation]:
-    claimed: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for customer in model.registry.customers:
-        for namespace, name, _ in derived_names(customer):
-            claimed[(namespace, name)].add(customer.name)
-    for (namespace, name), customers in sorted(claimed.items()):
-        if len(customers) > 1:
-            yield Violation(
-                7, "registry", f"{namespace} {name!r} is derived from customers {sorted(customers)}"
-            )
+    for namespace, name, claims in collisions((c, c.name) for c in model.registry.customers):
+        customers = sorted({owner for owner, _ in claims})
+        yield Violation(
+            7, "registry", f"{namespace} {name!r} is derived from customers {customers}"
+        )
 
 
 def _dedupe(items: Iterable[Violation]) -> list[Violation]:

@@ -2,16 +2,15 @@
 
 All files are read and every error is collected before anything is refused, so one run shows
 a person everything to fix. Derived names (tags, hostnames, stack names) are checked for
-collisions across the whole registry: a customer called `operator-acme` would otherwise own
-`tag:k8s-operator-acme`, which is acme's operator tag.
+collisions across the whole registry by the one set of rules in hfaccess.registry.collisions.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from hfaccess.registry import names
+from hfaccess.registry.collisions import collisions
 from hfaccess.registry.errors import DOCUMENT, InputError, InvalidInput
 from hfaccess.registry.models import Customer, Registry
 from hfaccess.registry.validation import raise_if_any, validate_document
@@ -45,42 +44,9 @@ def load_customer(path: Path, display: str) -> Customer:
     return customer
 
 
-def derived_names(customer: Customer) -> list[tuple[str, str, str]]:
-    """(namespace, name, what) for every name the customer's presence claims."""
-    claimed: list[tuple[str, str, str]] = [
-        ("tag", names.operator_tag(customer.name), "operator tag"),
-        ("tag", names.operator_device_tag(customer.name), "operator device tag"),
-        ("tag", names.proxy_tag(customer.name), "proxy tag"),
-    ]
-    for env_name, env in sorted(customer.environments.items()):
-        claimed.append(("stack", names.stack_name(customer.name, env_name), f"stack of {env_name}"))
-        claimed.append(
-            (
-                "hostname",
-                names.operator_hostname(customer.name, env_name),
-                f"API server proxy of {env_name}",
-            )
-        )
-        for exposure in sorted(env.exposures):
-            claimed.append(
-                (
-                    "hostname",
-                    names.exposure_hostname(customer.name, env_name, exposure),
-                    f"exposure {exposure} of {env_name}",
-                )
-            )
-    return claimed
-
-
 def _collisions(customers: list[tuple[Customer, str]]) -> list[InputError]:
-    owners: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for customer, display in customers:
-        for namespace, name, what in derived_names(customer):
-            owners[(namespace, name)].append((display, what))
     errors: list[InputError] = []
-    for (namespace, name), claims in sorted(owners.items()):
-        if len(claims) < 2:
-            continue
+    for namespace, name, claims in collisions(customers):
         files = sorted({display for display, _ in claims})
         for display, what in claims:
             others = [f for f in files if f != display] or [display]

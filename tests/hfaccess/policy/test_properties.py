@@ -15,7 +15,7 @@ from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.serialize import policy_text
 from hfaccess.registry import names
-from hfaccess.registry.loader import derived_names
+from hfaccess.registry.collisions import derived_names
 from hfaccess.registry.models import Customer
 from hfaccess.registry.workspace import AccessModel
 from tests.support.models import make_model

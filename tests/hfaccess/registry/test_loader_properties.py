@@ -10,8 +10,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hfaccess.registry.collisions import derived_names
 from hfaccess.registry.errors import InvalidInput
-from hfaccess.registry.loader import derived_names, load_registry
+from hfaccess.registry.loader import load_registry
 from tests.support.files import write_customer
 
 customer_names = st.from_regex(r"[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?", fullmatch=True)
