@@ -132,3 +132,20 @@ def test_adopt_existing_policy_is_a_declared_project_key_off_by_default() -> Non
     project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
     assert project["config"]["adoptExistingPolicy"]["type"] == "boolean"
     assert project["config"]["adoptExistingPolicy"]["default"] is False
+
+
+def test_each_customers_access_is_computed_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The builder, the checker and the stack's exports all ask for the accesses of one model.
+    from hfaccess.policy import access, builder
+
+    calls: list[str] = []
+    real = access.customer_access
+
+    def counting(customer: Any) -> Any:
+        calls.append(customer.name)
+        return real(customer)
+
+    monkeypatch.setattr(builder, "customer_access", counting)
+    run = run_stack("tailnet")
+    assert sorted(calls) == sorted(set(calls))
+    assert len(calls) == run.outputs["customerCount"] > 0
