@@ -32,7 +32,7 @@ from hfaccess.cli.common import (
     load_or_exit,
     out,
 )
-from hfaccess.drift.automation import AutomationPreviewer
+from hfaccess.cli.hooks import hooks
 from hfaccess.drift.model import StackResult
 from hfaccess.drift.records import (
     Outcome,
@@ -68,11 +68,6 @@ OrgOption = Annotated[
         help="Pulumi Cloud organization (stacks become ORG/STACK); omit for a self-managed backend.",
     ),
 ]
-
-
-def make_previewer(root: Path, policy_packs: Sequence[Path], organization: str | None) -> Previewer:
-    """The Automation API previewer (tests replace this with a fake)."""
-    return AutomationPreviewer(root, tuple(policy_packs), organization)
 
 
 def _require_pulumi() -> None:
@@ -156,7 +151,7 @@ def drift(
             parse_stack(name, model.registry)
     except UnknownStackError as exc:
         fail([f"--stack: {exc}"], code=2)
-    previewer = make_previewer(root, _packs(root, policy_pack, no_policy_pack), organization)
+    previewer = hooks.make_previewer(root, _packs(root, policy_pack, no_policy_pack), organization)
     results = _run_with_progress(names, previewer, parallel)
     out.print(summary_table(results))
     if json_out is not None:
@@ -188,7 +183,9 @@ def drift_record(
     """Record one CI preview's verdict for `drift-report` (always exits 0: the gate decided)."""
     explainer = None
     if explain and outcome is Outcome.FAILURE and shutil.which("pulumi") is not None:
-        explainer = make_previewer(root, _packs(root, policy_pack, no_policy_pack), organization)
+        explainer = hooks.make_previewer(
+            root, _packs(root, policy_pack, no_policy_pack), organization
+        )
     result = record_outcome(stack, outcome, explainer)
     write_results(out_file, [result])
     out.print(f"{result.stack}: {result.status.value}: {result.summary()}", markup=False)

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from hfaccess.cli.api import describe_target, open_client
 from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, fail, out, registry_or_exit
+from hfaccess.cli.hooks import hooks
 from hfaccess.fleet.output import environments_table, report_document, unexplained_table
 from hfaccess.fleet.report import build_fleet
 from hfaccess.tsapi import TailscaleError
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-# Tests pin the clock so ages and "last seen" are stable.
-clock: Callable[[], datetime] = _utc_now
 
 
 def fleet(
@@ -37,7 +28,7 @@ def fleet(
         except TailscaleError as exc:
             fail([f"fleet: cannot read the tailnet: {exc}"])
         where = describe_target(client)
-    report = build_fleet(registry, devices, keys, clock())
+    report = build_fleet(registry, devices, keys, hooks.clock())
     if as_json:
         typer.echo(json.dumps(report_document(report), indent=2))
         return

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hfaccess.cli import connect as connect_cli
+from hfaccess.cli.hooks import hooks
 from tests.support.cli import run_cli
 from tests.support.tailnet_seed import write_registry
 
@@ -73,7 +73,7 @@ def test_prints_the_steps(registry: Path) -> None:
 
 def test_run_renames_the_fqdn_context(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeKubeconfig(["kind-local"])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 0, result.stderr
     assert fake.contexts == ["kind-local", "acme-prod"]
@@ -83,7 +83,7 @@ def test_run_renames_the_fqdn_context(registry: Path, monkeypatch: pytest.Monkey
 
 def test_run_replaces_an_older_context(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeKubeconfig(["acme-prod", "kind-local"])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 0, result.stderr
     assert sorted(fake.contexts) == ["acme-prod", "kind-local"]
@@ -91,7 +91,7 @@ def test_run_replaces_an_older_context(registry: Path, monkeypatch: pytest.Monke
 
 
 def test_run_without_tailscale_cli(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(connect_cli, "runner", FakeKubeconfig([], missing="tailscale"))
+    monkeypatch.setattr(hooks, "runner", FakeKubeconfig([], missing="tailscale"))
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert "tailscale not found on PATH" in result.stderr
@@ -99,7 +99,7 @@ def test_run_without_tailscale_cli(registry: Path, monkeypatch: pytest.MonkeyPat
 
 def test_run_when_the_peer_is_unknown(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeKubeconfig([])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", "acme", "staging", "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert 'no peer found with hostname "acme-staging-kube"' in result.stderr
@@ -116,7 +116,7 @@ def test_run_refuses_to_rename_a_foreign_context(
             return subprocess.CompletedProcess(list(argv), 0, "", "")
         return fake(argv)
 
-    monkeypatch.setattr(connect_cli, "runner", configure_does_nothing)
+    monkeypatch.setattr(hooks, "runner", configure_does_nothing)
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert "the current context is 'kind-local'" in result.stderr
@@ -143,7 +143,7 @@ def test_refusals(
         path = registry / "acme.yaml"
         path.write_text(path.read_text().replace(*edit))
     fake = FakeKubeconfig([])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", *args, "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert needle in result.stderr

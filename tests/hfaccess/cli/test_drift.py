@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hfaccess.cli import drift as drift_cli
+from hfaccess.cli.hooks import hooks
 from hfaccess.drift.model import PreviewOutcome, Status
 from hfaccess.drift.run import Previewer
 from tests.hfaccess.drift.fakes import FakePreviewer, drifted_acl
@@ -46,7 +46,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakePreviewer:
         previewer.factory_calls.append((root, packs, org))
         return previewer
 
-    monkeypatch.setattr(drift_cli, "make_previewer", make)
+    monkeypatch.setattr(hooks, "make_previewer", make)
     monkeypatch.chdir(REPO)
     return previewer
 

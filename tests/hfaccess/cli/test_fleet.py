@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hfaccess.cli import fleet as fleet_cli
+from hfaccess.cli.hooks import hooks
 from hfaccess.install import chart
 from tests.support.cli import run_cli, serve_fake_api
 from tests.support.fake_tailscale import CLIENT_SECRET, FakeTailscale, Fault
@@ -20,7 +20,7 @@ from tests.support.tailnet_seed import seeded_state, write_registry
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTailscale]:
     with serve_fake_api(monkeypatch, seeded_state()) as server:
         monkeypatch.setenv("COLUMNS", "240")
-        monkeypatch.setattr(fleet_cli, "clock", lambda: datetime(2026, 5, 1, 12, 30, tzinfo=UTC))
+        monkeypatch.setattr(hooks, "clock", lambda: datetime(2026, 5, 1, 12, 30, tzinfo=UTC))
         yield server
 
 
