@@ -52,8 +52,11 @@ def _model(
 
 
 def _grant(document: dict[str, Any], src: str, dst: str) -> dict[str, Any]:
-    (found,) = [g for g in document["grants"] if g["src"] == [src] and dst in g["dst"]]
-    return found
+    found: list[dict[str, Any]] = [
+        g for g in document["grants"] if g["src"] == [src] and dst in g["dst"]
+    ]
+    assert len(found) == 1, found
+    return found[0]
 
 
 def _violations(document: dict[str, Any], model: AccessModel) -> list[str]:
