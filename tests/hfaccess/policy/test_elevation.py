@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hfaccess.highflame import HighflameConfig
+from hfaccess.install.plan import install_plan
 from hfaccess.policy.builder import build_policy
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.checker import check_policy
@@ -242,3 +243,68 @@ def test_elevation_names_are_distinct_per_environment(
     assert (
         elevation_attribute(customer, env) == elevation_attribute(other_customer, other_env)
     ) == same
+
+
+_roles = st.sampled_from(["highflame-sre", "view", "cluster-admin"])
+
+
+@st.composite
+def _registries(draw: st.DrawFn) -> AccessModel:
+    customers = []
+    for name in draw(st.lists(st.sampled_from(["acme", "globex", "a-b"]), min_size=1, unique=True)):
+        envs: dict[str, Any] = {}
+        for env in draw(st.lists(st.sampled_from(["prod", "dev", "qa"]), min_size=1, unique=True)):
+            role = draw(_roles)
+            doc: dict[str, Any] = {"cluster_role": role, "revoked": draw(st.booleans())}
+            elevated = st.sampled_from([r for r in ("view", "cluster-admin") if r != role])
+            if not doc["revoked"] and draw(st.booleans()):
+                doc["break_glass"] = {
+                    "role": draw(elevated),
+                    "engineers": draw(
+                        st.lists(
+                            st.sampled_from(["alice@highflame.ai", "bob@highflame.ai"]),
+                            min_size=1,
+                            unique=True,
+                        )
+                    ),
+                    "max_duration": draw(st.sampled_from(["30m", "4h", "24h"])),
+                }
+            envs[env] = doc
+        customers.append(customer_doc(name, envs, revoked=draw(st.booleans())))
+    base = make_model(customers)
+    highflame = {
+        "sre": {
+            "members": ["alice@highflame.ai", "bob@highflame.ai"],
+            "posture": draw(st.sampled_from([[], ["node:os IN ['macos', 'linux']"]])),
+        },
+        "operator_tag_owners": ["tag:highflame-iac"],
+        "recording": {"recorder_tag": RECORDER},
+        "base_policy": {"tagOwners": {"tag:highflame-iac": []}},
+    }
+    return AccessModel(base.registry, HighflameConfig.model_validate(highflame))
+
+
+@given(_registries())
+def test_every_generated_policy_passes_the_checker_and_binds_groups_in_place(
+    model: AccessModel,
+) -> None:
+    document = build_policy(model)
+    assert check_policy(document, model) == []
+    groups = elevated_groups(model.registry)
+    for ref in model.registry.environments():
+        bound = {
+            s["name"]
+            for m in install_plan(ref).rbac
+            if m["kind"] == "ClusterRoleBinding"
+            for s in m["subjects"]
+        }
+        own = groups.get((ref.customer.name, ref.name))
+        assert bound - {"highflame-sre"} == ({own} if own else set())
+        if own is not None:  # only elevated environments of active customers bind a group
+            assert ref.active
+    recorder_sources = {s for g in document["grants"] if RECORDER in g["dst"] for s in g["src"]}
+    assert recorder_sources == {f"tag:cust-{c}" for c, _ in groups} | {
+        f"tag:cust-{ref.customer.name}"
+        for ref in model.registry.environments()
+        if ref.active and ref.environment.cluster_role.value == "cluster-admin"
+    }
