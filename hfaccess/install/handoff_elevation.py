@@ -6,12 +6,24 @@ an expiring elevation gives, and whether (and where) sessions are recorded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Final
+
 from hfaccess import names
 from hfaccess.highflame import HighflameConfig
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME, ELEVATED_BINDING_NAME, bound_role_name
 from hfaccess.models import Registry
 from hfaccess.policy.elevation import RECORDER_PORT, elevated_group, recorded_customers
+
+UNRECORDED_ADMIN: Final = "- **NOT recorded:**"
+
+
+def unrecorded_admin_stacks(tree: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Rendered stacks whose INSTALL.md says standing cluster-admin is not recorded (for diff)."""
+    return sorted(
+        stack for stack, files in tree.items() if UNRECORDED_ADMIN in files.get("INSTALL.md", "")
+    )
 
 
 def access_roles_section(
@@ -66,7 +78,7 @@ def access_roles_section(
         )
     elif plan.role.value == "cluster-admin":
         lines.append(
-            "- **NOT recorded:** this environment's standing `cluster-admin` sessions are not "
+            f"{UNRECORDED_ADMIN} this environment's standing `cluster-admin` sessions are not "
             "recorded (Highflame has configured no session recorder)."
         )
     else:

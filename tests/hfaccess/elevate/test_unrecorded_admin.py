@@ -43,3 +43,18 @@ def test_recorded_with_recording(tmp_path: Path) -> None:
     assert "`tag:highflame-recorder`, port 80" in guide
     policy = (tmp_path / "build" / "tailnet" / "policy.json").read_text()
     assert '"enforceRecorder": true' in policy
+
+
+def test_diff_flags_it(tmp_path: Path) -> None:
+    _render(tmp_path, recording=False)
+    result = run_cli("diff", str(tmp_path / "base"), str(tmp_path / "build"))
+    assert result.exit_code == 0, result.stderr
+    assert "> WARNING: initech-prod: standing cluster-admin WITHOUT session recording" in (
+        result.stdout
+    )
+
+
+def test_diff_does_not_flag_recorded_admin(tmp_path: Path) -> None:
+    _render(tmp_path, recording=True)
+    result = run_cli("diff", str(tmp_path / "base"), str(tmp_path / "build"))
+    assert "WITHOUT session recording" not in result.stdout
