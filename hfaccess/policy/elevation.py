@@ -162,7 +162,8 @@ def input_errors(
                             source,
                             f"{field}.engineers[{index}]",
                             f"{engineer} is not in sre.members ({highflame_file}); only SRE "
-                            "members may be elevated",
+                            "members may be elevated (removing an engineer: delete them here "
+                            "too)",
                         )
                     )
             if highflame.recording is None:
