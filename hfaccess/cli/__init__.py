@@ -16,6 +16,7 @@ from hfaccess.cli import (
     roster,
     validate,
 )
+from hfaccess.cli import elevate as elevate_command
 
 app = typer.Typer(
     name="hfaccess",
@@ -39,6 +40,7 @@ for _module in (
     connect,
 ):
     _module.register(app)
+elevate_command.register(app)
 
 
 def main() -> None:
