@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hfaccess.durations import format_duration, parse_duration
 from hfaccess.policy.elevation import ELEVATION_VALUE, elevation_attribute
+from hfaccess.registry.durations import format_duration, parse_duration
 from hfaccess.registry.highflame import tailnet_login
 from hfaccess.registry.models import Customer
 from hfaccess.registry.workspace import AccessModel

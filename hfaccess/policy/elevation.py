@@ -24,12 +24,12 @@ from typing import Any, Final
 from hfaccess.policy.access import API_SERVER_PORT
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.rules import Rule, string_list
-from hfaccess.posture import ELEVATION_ATTRIBUTE_PREFIX
 from hfaccess.registry import names
 from hfaccess.registry.errors import InputError
 from hfaccess.registry.highflame import DEFAULT_FILE as HIGHFLAME_FILE
 from hfaccess.registry.highflame import HighflameConfig
 from hfaccess.registry.models import ClusterRole, Registry
+from hfaccess.registry.posture import ELEVATION_ATTRIBUTE_PREFIX
 
 # tsrecorder serves its recording endpoints (/record, /v2/record, /v2/event) over plain HTTP on
 # port 80 of its tailnet address; the API server proxy dials `<recorder address>:80`.

@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from hfaccess.posture import PostureCondition
 from hfaccess.registry import names
 from hfaccess.registry.errors import DOCUMENT, InputError, InvalidInput
+from hfaccess.registry.posture import PostureCondition
 from hfaccess.registry.validation import validate_document
 from hfaccess.registry.yamlio import YamlReadError, load_yaml_file
 

@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hfaccess.durations import MAX_ELEVATION, format_duration, parse_duration
 from hfaccess.registry import names
+from hfaccess.registry.durations import MAX_ELEVATION, format_duration, parse_duration
 from hfaccess.registry.highflame import TailnetLogin
 
 
