@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hfaccess.policy.elevation import input_errors as elevation_input_errors
+from hfaccess.registry.break_glass import input_errors as elevation_input_errors
 from hfaccess.registry.errors import InputError, InvalidInput
 from hfaccess.registry.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
 from hfaccess.registry.highflame import HighflameConfig, load_highflame
