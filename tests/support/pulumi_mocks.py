@@ -200,6 +200,7 @@ def run_in_stack(
     config: dict[str, str] | None = None,
     secret_keys: list[str] | None = None,
     root: Path = REPO,
+    *,
     live_policy: dict[str, Any] | None = None,
 ) -> ProgramRun:
     """Run `body` as the program of `stack` under fresh mocks and collect what it registered.
@@ -261,6 +262,7 @@ def run_stack(
     root: Path = REPO,
     config: dict[str, str] | None = None,
     secret_keys: list[str] | None = None,
+    *,
     live_policy: dict[str, Any] | None = None,
 ) -> ProgramRun:
     """Run the real program (`components.program.run`) for `stack` under mocks; `live_policy`
