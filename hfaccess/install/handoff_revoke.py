@@ -58,7 +58,10 @@ def customer_kill_switch(plan: InstallPlan, exposures: tuple[PlannedExposure, ..
         else [
             "1. This environment has no exposures. If you created Tailscale resources yourself "
             "(ProxyGroup, Connector, Recorder, annotated Services or Tailscale Ingresses), delete "
-            f"them first, while the operator still runs ({FINALIZER_ISSUE}).",
+            f"them first, while the operator still runs ({FINALIZER_ISSUE}). Its credential "
+            "here cannot delete tailnet devices (scope `auth_keys` only), so such a delete "
+            f"waits on `{FINALIZER}` until Highflame removes the device (ask us) or you clear "
+            "the finalizer with the fallback below.",
             "",
         ]
         if plan.active
