@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from hfaccess.cli import check, connect, diff, drift, fleet, kill, render, sre, stacks, validate
+from hfaccess.cli import (
+    audit,
+    check,
+    connect,
+    diff,
+    drift,
+    fleet,
+    kill,
+    render,
+    sre,
+    stacks,
+    validate,
+)
 
 app = typer.Typer(
     name="hfaccess",
@@ -15,7 +27,7 @@ app = typer.Typer(
 )
 
 # Each command module registers its own commands; add new modules here.
-for _module in (validate, render, check, stacks, diff, drift, kill, sre, fleet, connect):
+for _module in (validate, render, check, stacks, diff, drift, kill, sre, fleet, connect, audit):
     _module.register(app)
 
 
