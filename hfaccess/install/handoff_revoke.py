@@ -163,9 +163,10 @@ def highflame_revocation(plan: InstallPlan) -> list[str]:
         "- Highflame's kill switch then reads its tailnet again and reports the revocation done "
         "only if no device or credential of this environment is left (and, when no other "
         f"environment of {customer} stays active, no grant reaching its tags); otherwise it "
-        "names what is left. A later deployment from a copy of Highflame's configuration that "
-        "predates the revocation refuses to grant access again: that takes a reviewed, dated "
-        "reinstatement in Highflame's registry.",
+        f"names what is left. Once no environment of {customer} is active, a later deployment "
+        "from a copy of Highflame's configuration that predates the revocation refuses to "
+        "grant access again: that takes a reviewed, dated reinstatement in Highflame's "
+        "registry.",
         f"- {cluster_side}",
         f"- One engineer: removing them from `group:{names.KUBERNETES_GROUP}` on Highflame's "
         "tailnet revokes them from every customer at once; nothing changes in your cluster, "
