@@ -176,7 +176,9 @@ def _verify(
             say("re-check: FAILED: the tailnet did not settle")
             return
         out.sweeps = sweep
-        say(f"re-check {sweep}: {len(devices) + len(keys)} re-appeared, removing")
+        back = [f"{len(devices) + len(keys)} device(s)/key(s)"] if devices or keys else []
+        back += ["a grant reaching the target"] if policy_left else []
+        say(f"re-check {sweep}: {' and '.join(back)} back, removing")
         if policy_left:
             before = len(out.failures)
             _cut_policy(client, target, out, say)

@@ -166,7 +166,7 @@ def test_device_that_reregisters_meanwhile_is_swept(fake: FakeTailscale, registr
     fake.add_fault(Fault(path=".*/keys/kAcmeProd", method="DELETE", on_request=rejoin))
     result = kill(registry, "acme", "--yes")
     assert result.exit_code == 0, result.stderr
-    assert "re-check 1: 1 re-appeared, removing" in result.stdout
+    assert "re-check 1: 1 device(s)/key(s) back, removing" in result.stdout
     assert fake.snapshot() == expected_after_acme_kill()
 
 
@@ -302,7 +302,7 @@ def test_a_grant_restored_during_the_kill_is_cut_again(fake: FakeTailscale, regi
     fake.add_fault(Fault(path=".*/keys/kAcmeProd", method="DELETE", on_request=restore))
     result = kill(registry, "acme", "--yes")
     assert result.exit_code == 0, result.stderr
-    assert "re-check 1: 0 re-appeared, removing" in result.stdout
+    assert "re-check 1: a grant reaching the target back, removing" in result.stdout
     assert fake.snapshot() == expected_after_acme_kill()
 
 
