@@ -13,6 +13,7 @@ Revoked and unknown environments are refused before anything runs.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,9 +38,11 @@ class ConnectPlan:
         """Whether `name` is the context `tailscale configure kubeconfig` made for this host."""
         return name == self.hostname or name.startswith(f"{self.hostname}.")
 
-    def script(self) -> str:
+    def script(self, customers: str | None = None) -> str:
         """The same steps as a shell snippet to copy: a subshell that stops at the first
-        failure, so a failed check or `tailscale configure` never renames another context."""
+        failure, so a failed check or `tailscale configure` never renames another context.
+        `customers`: the registry directory to pass on, when it is not the default."""
+        registry = f" --customers {shlex.quote(customers)}" if customers else ""
         return "\n".join(
             [
                 f"# kubectl into {self.customer} {self.environment} through the API server proxy "
@@ -47,7 +50,8 @@ class ConnectPlan:
                 "(",
                 "  set -eu",
                 f"  # trust the device only if it is online and tagged exactly {self.tag}",
-                f'  fqdn="$(hfaccess connect {self.customer} {self.environment} --verify-only)"',
+                f'  fqdn="$(hfaccess connect {self.customer} {self.environment} --verify-only'
+                f'{registry})"',
                 '  tailscale configure kubeconfig "$fqdn"',
                 '  test "$(kubectl config current-context)" = "$fqdn"',
                 f"  kubectl config delete-context {self.context} >/dev/null 2>&1 || true",

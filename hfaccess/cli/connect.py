@@ -110,7 +110,8 @@ def connect(
     elif run:
         _execute(plan)
     else:
-        out.print(plan.script(), markup=False)
+        default = customers == DEFAULT_CUSTOMERS_DIR
+        out.print(plan.script(None if default else customers.as_posix()), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -92,7 +92,7 @@ def test_prints_the_steps(registry: Path) -> None:
         "(",
         "  set -eu",
         "  # trust the device only if it is online and tagged exactly tag:cust-acme",
-        '  fqdn="$(hfaccess connect acme prod --verify-only)"',
+        f'  fqdn="$(hfaccess connect acme prod --verify-only --customers {registry.as_posix()})"',
         '  tailscale configure kubeconfig "$fqdn"',
         '  test "$(kubectl config current-context)" = "$fqdn"',
         "  kubectl config delete-context acme-prod >/dev/null 2>&1 || true",
