@@ -140,7 +140,7 @@ def kill(
         typer.Option(
             "--client-id",
             help="With --env: the environment's credential id as its stack recorded it "
-            "(`pulumi stack output clientId -s <customer>-<env>`); repeatable.",
+            "(`pulumi stack output oauthClientId -s <customer>-<env>`); repeatable.",
         ),
     ] = None,
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,

@@ -35,7 +35,7 @@ class KillTarget:
     environment: str | None = None
     environments: tuple[str, ...] = ()  # the customer's environments known to the registry
     still_active: tuple[str, ...] = ()  # other environments that remain active
-    # Credential ids recorded for the environment (`pulumi stack output clientId`): evidence
+    # Credential ids recorded for the environment (`pulumi stack output oauthClientId`): evidence
     # that a key is this environment's besides the description the program writes.
     client_ids: tuple[str, ...] = ()
 
@@ -181,7 +181,7 @@ def _plan_keys(
                     "an auth key one of its operators minted, which does not say which"
                     if key.key_type == "auth"
                     else "its description is not the one the program writes and no "
-                    "--client-id names it (pass the one from `pulumi stack output clientId`)"
+                    "--client-id names it (pass the one from `pulumi stack output oauthClientId`)"
                 )
                 left.append(
                     Leftover(

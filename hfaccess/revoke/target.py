@@ -66,7 +66,7 @@ def resolve_target(
     """The target for `kill CUSTOMER [--env ENV]`, or why there is none.
 
     `client_ids` are credential ids recorded for the environment (`pulumi stack output
-    clientId`): evidence that a credential is the environment's even if its description is not
+    oauthClientId`): evidence that a credential is the environment's even if its description is not
     the one the program writes.
     """
     if not names.CUSTOMER_NAME_RE.fullmatch(customer):
