@@ -16,6 +16,7 @@ from hfaccess.cli import (
     roster,
     validate,
 )
+from hfaccess.cli import audit as audit_command
 from hfaccess.cli import elevate as elevate_command
 
 app = typer.Typer(
@@ -41,6 +42,7 @@ for _module in (
 ):
     _module.register(app)
 elevate_command.register(app)
+audit_command.register(app)
 
 
 def main() -> None:
