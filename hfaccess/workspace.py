@@ -32,6 +32,7 @@ class AccessModel:
 
     registry: Registry
     highflame: HighflameConfig
+    highflame_source: str = DEFAULT_HIGHFLAME.as_posix()  # the file `highflame` was read from
 
 
 def load_model(
@@ -51,7 +52,7 @@ def load_model(
     raise_if_any(errors)
     if registry is None or config is None:  # pragma: no cover - raise_if_any raised already
         raise InvalidInput(errors)
-    return AccessModel(registry, config)
+    return AccessModel(registry, config, highflame.as_posix())
 
 
 def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError], list[str]]:
