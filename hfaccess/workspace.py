@@ -17,8 +17,10 @@ from hfaccess.registry import load_registry
 from hfaccess.settings import (
     DISABLE_DEFAULT_PROVIDERS,
     default_providers_disabled,
+    plaintext_secrets,
     read_stack_file,
     settings_from_config,
+    stack_file_config,
 )
 from hfaccess.stacks import UnknownStackError, parse_stack, stack_file_name
 from hfaccess.validation import raise_if_any
@@ -58,8 +60,8 @@ def load_model(
 def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError], list[str]]:
     """Errors in the `Pulumi.<stack>.yaml` files under `root`, and notes on stacks without one.
 
-    A stack file must name a registered stack, disable default providers, and hold only valid
-    deployment settings for that stack.
+    A stack file must name a registered stack, hold every secret setting encrypted (`secure:`),
+    disable default providers, and hold only valid deployment settings for that stack.
     """
     errors: list[InputError] = []
     for path in sorted(root.glob("Pulumi.*.yaml")):
@@ -74,6 +76,10 @@ def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError],
             values = read_stack_file(path)
         except InvalidInput as exc:
             errors.extend(exc.errors)
+            continue
+        secrets = plaintext_secrets(stack_file_config(path), display)
+        if secrets:  # never validated further: a later error message could echo the value
+            errors.extend(secrets)
             continue
         if not default_providers_disabled(values):
             errors.append(
