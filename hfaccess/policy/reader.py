@@ -14,6 +14,7 @@ So there is one answer to "what does this selector name" and "where does the por
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -103,9 +104,17 @@ def split_host_port(text: str) -> tuple[str, str]:
     host, sep, port = text.rpartition(":")
     if not sep or not host:
         return text, ""
-    if ":" in host and not _is_port_list(port):
-        return text, ""  # a bare IPv6 address
+    if ":" in host and (_is_address(text) or not _is_port_list(port)):
+        return text, ""  # a bare IPv6 address or prefix (with a port it is written [addr]:port)
     return host, port
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_port_list(text: str) -> bool:

@@ -22,7 +22,9 @@ from tests.support.models import make_model
 
 SRE = "group:highflame-sre"
 
-customer_names = st.from_regex(r"[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?", fullmatch=True)
+customer_names = st.from_regex(r"[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?", fullmatch=True).filter(
+    lambda name: names.reserved_customer_name(name) is None
+)
 adversarial_names = st.builds(
     lambda prefix, base: f"{prefix}{base}",
     st.sampled_from(["", "operator-", "k8s-", "cust-", "k8s-operator-"]),
