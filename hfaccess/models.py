@@ -126,7 +126,7 @@ StrictBool = Annotated[bool, Strict()]
 
 # Services that are never exposed: the raw API server (it would bypass the auth proxy and its
 # impersonation) and anything in the operator's own namespace.
-_API_SERVER_SERVICE = ("default", "kubernetes")
+API_SERVER_SERVICE = ("default", "kubernetes")
 # Hosts an issuer may never name: it is fetched by Tailscale and pasted into INSTALL.md.
 _LOCAL_HOST_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa")
 _ISSUER_CHARS_RE = re.compile(r"^[A-Za-z0-9._~%/:-]+$")
@@ -186,7 +186,7 @@ class Exposure(_Strict):
 
     @model_validator(mode="after")
     def _never_exposed(self) -> Exposure:
-        if (self.namespace, self.service) == _API_SERVER_SERVICE:
+        if (self.namespace, self.service) == API_SERVER_SERVICE:
             raise ValueError(
                 "default/kubernetes is the raw API server: it is reached only through the "
                 "operator's auth proxy, never exposed"
