@@ -31,7 +31,7 @@ def test_generated_policy_passes_with_a_short_ok_line() -> None:
     result = run_cli("check")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("ok: generated policy (")
-    assert "holds invariants 1-7 for 2 customers (2 reachable, 0 revoked)" in result.stdout
+    assert "holds invariants 1-9 for 2 customers (2 reachable, 0 revoked)" in result.stdout
     assert len(result.stdout.splitlines()) == 1
 
 
@@ -73,7 +73,7 @@ def test_hujson_policy_file_with_comments_is_accepted(tmp_path: Path) -> None:
     path.write_text(hujson)
     result = run_cli("check", "--policy", str(path))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"ok: {path.as_posix()} holds invariants 1-7")
+    assert result.stdout.startswith(f"ok: {path.as_posix()} holds invariants 1-9")
 
 
 @pytest.mark.usefixtures("sample")
