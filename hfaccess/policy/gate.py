@@ -9,11 +9,12 @@ generated part is reported against the generated policy.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
 from hfaccess.errors import InputError, InvalidInput
-from hfaccess.policy.builder import build_policy
+from hfaccess.policy.builder import build_policy, compose_policy
 from hfaccess.policy.checker import Violation, check_policy
 from hfaccess.policy.serialize import policy_text
 from hfaccess.workspace import AccessModel
@@ -50,10 +51,28 @@ def violation_error(violation: Violation, model: AccessModel) -> InputError:
     return InputError(GENERATED, violation.where, f"{violation.message} ({label})")
 
 
+def _unchecked(model: AccessModel) -> dict[str, Any] | None:
+    """The policy composed from a base that base_sections refused, when it can be composed."""
+    try:
+        return compose_policy(model, copy.deepcopy(model.highflame.base_policy))
+    except (TypeError, AttributeError):
+        return None  # a section of the wrong type: base_sections already says which
+
+
 def checked_policy(model: AccessModel) -> tuple[dict[str, Any], str]:
-    """The policy document and its canonical text; InvalidInput if it breaks any invariant."""
-    document = build_policy(model)  # raises InvalidInput for base-policy collisions
-    violations = check_policy(document, model)
-    if violations:
-        raise InvalidInput(sorted({violation_error(v, model) for v in violations}))
+    """The policy document and its canonical text; InvalidInput if it breaks any invariant.
+
+    A base policy that names customer tags is refused with every other violation of the
+    composed policy too, so one run lists everything to fix.
+    """
+    errors: list[InputError] = []
+    try:
+        document: dict[str, Any] | None = build_policy(model)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+        document = _unchecked(model)
+    if document is not None:
+        errors.extend(violation_error(v, model) for v in check_policy(document, model))
+    if errors or document is None:
+        raise InvalidInput(sorted(set(errors)))
     return document, policy_text(document)

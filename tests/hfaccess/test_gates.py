@@ -206,3 +206,16 @@ def test_the_sample_registry_passes_every_gate(tmp_path: Path) -> None:
         "globex-prod",
         "tailnet",
     ]
+
+
+def test_one_run_lists_every_base_policy_problem(tmp_path: Path) -> None:
+    root = copy_root(tmp_path)
+    highflame = _write_highflame(
+        root,
+        _base(
+            tagOwners={"tag:highflame-iac": [], "tag:cust-newco": []},
+            nodeAttrs=[{"target": ["autogroup:tagged"], "attr": ["funnel"]}],
+        ),
+    )
+    lines = _refused_everywhere(root, highflame, "base_policy.tagOwners.tag:cust-newco")
+    assert any("base_policy.nodeAttrs[0]" in line for line in lines), lines
