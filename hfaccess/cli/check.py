@@ -81,7 +81,7 @@ def check(
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
     highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
 ) -> None:
-    """Exit 0 when the policy holds invariants 1-9 (and, with --remote, the Tailscale API accepts
+    """Exit 0 when the policy holds invariants 1-10 (and, with --remote, the Tailscale API accepts
     it); otherwise print one line per violation or problem, exit 1."""
     model = gated_model_or_exit(customers, highflame)
     if policy is None:
@@ -99,7 +99,7 @@ def check(
     accesses = customer_accesses(model)
     active = sum(1 for access in accesses if access.reachable)
     out.print(
-        f"ok: {source} holds invariants 1-9 for {len(accesses)} customers "
+        f"ok: {source} holds invariants 1-10 for {len(accesses)} customers "
         f"({active} reachable, {len(accesses) - active} revoked)",
         markup=False,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hfaccess import names
 from hfaccess.workspace import AccessModel
 
 
@@ -55,6 +56,25 @@ class Allowances:
 
 
 def policy_allowances(model: AccessModel) -> Allowances:
-    """The exceptions `model` implies. None yet: elevation and session recording add theirs."""
-    del model  # the hook's input: exceptions are computed from the registry, never configured
-    return Allowances()
+    """The exceptions `model` implies, computed from the registry, never configured.
+
+    Session recording: each recorded customer's operator device tag reaches the recorder tag
+    on the recorder's port (hfaccess.policy.elevation). Break-glass grants (one engineer,
+    posture-gated) are judged by ElevationView.elevated_target before this list is consulted.
+    """
+    from hfaccess.policy.elevation import RECORDER_PORT, ElevationView
+
+    view = ElevationView.of(model.registry, model.highflame)
+    recorder = view.recorder_tag
+    paths: tuple[CustomerSourcePath, ...] = ()
+    if recorder is not None:
+        paths = tuple(
+            CustomerSourcePath(
+                names.operator_device_tag(customer),
+                recorder,
+                (f"tcp:{RECORDER_PORT}",),
+                f"session recording of customer {customer}",
+            )
+            for customer in sorted(view.recorded)
+        )
+    return Allowances(customer_sources=paths)

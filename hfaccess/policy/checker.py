@@ -22,9 +22,14 @@ docs/tailnet-policy.md:
 6. tests exist: SRE accepted at each active customer's proxy, denied at revoked ones, and each
    customer's devices denied reaching another customer; no test accepts a path isolation forbids;
 7. names derived from customers never collide;
-8. no node attribute (Funnel or any other) or app capability on customer devices, and no
+8. posture, recording and elevation (hfaccess.policy.elevation): postures defined exactly as
+   configured, standing SRE grants posture-gated, elevated grants exactly as break-glass
+   allows (one engineer, its environment's posture and group, recorded), and every recorded
+   customer's operator reaching the recorder (the one rule a customer tag may be the source
+   of, an allowance checked under invariant 2);
+9. no node attribute (Funnel or any other) or app capability on customer devices, and no
    auto-approver that is a customer tag or a wide selector;
-9. the customers' tag space (`tag:cust-*`, `tag:k8s*`) holds only registered customers' tags.
+10. the customers' tag space (`tag:cust-*`, `tag:k8s*`) holds only registered customers' tags.
 
 Structure (0): the document is not a policy, a section is malformed, or a section is unknown.
 Every check is linear in the size of the document plus the registry.
@@ -43,7 +48,8 @@ from hfaccess import names
 from hfaccess.policy.access import API_SERVER_PORT, CustomerAccess
 from hfaccess.policy.allowances import Allowances, policy_allowances
 from hfaccess.policy.builder import customer_accesses
-from hfaccess.policy.capability import KUBERNETES_CAPABILITY, kubernetes_capability
+from hfaccess.policy.capability import KUBERNETES_CAPABILITY
+from hfaccess.policy.elevation import ElevationView
 from hfaccess.policy.reader import Policy, host_of, read_policy
 from hfaccess.policy.rules import Rule, policy_rules
 from hfaccess.registry import derived_names
@@ -96,6 +102,7 @@ class _Tags:
 
     owner: dict[str, str]  # customer tag -> customer name
     access: dict[str, CustomerAccess]  # customer name -> access
+    elevation: ElevationView  # postures, recording, break-glass (the builder's own view)
 
     def of(self, host: str) -> str | None:
         return self.owner.get(host)
@@ -116,7 +123,7 @@ def _index(model: AccessModel) -> _Tags:
         access[item.name] = item
         for tag in names.customer_tags(item.name):
             owner.setdefault(tag, item.name)
-    return _Tags(owner, access)
+    return _Tags(owner, access, ElevationView.of(model.registry, model.highflame))
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -309,15 +316,21 @@ def _sre_reach(
         if rule.via:
             yield Violation(3, rule.where, f"{target.host} is reached directly, never via a router")
             continue
-        gated = _posture_gated(rule, allowances)
+        if rule.src != (sre_group,):
+            elevated = tags.elevation.elevated_target(rule, target.host, customer)
+            if elevated is not None:  # a break-glass grant: judged by its own rules
+                yield from (Violation(*finding) for finding in elevated)
+                continue
+        gated = rule.src != (sre_group,) and _posture_gated(rule, allowances)
         if rule.src != (sre_group,) and not gated:
             yield Violation(
                 3, rule.where, f"only {sre_group} may reach {target.host} (src: {list(rule.src)})"
             )
             continue
-        yield from _target_ports(rule, target.host, target.ports, access)
+        yield from _target_ports(rule, target.host, target.ports, access, tags.elevation)
         if gated:
             continue  # an exception never counts as the SRE group's own reach
+        yield from (Violation(*f) for f in tags.elevation.standing_posture_of(rule))
         reached[target.host].update(target.ports)
         if target.host == access.device_tag and rule.app.get(KUBERNETES_CAPABILITY) is not None:
             reached[target.host].add(KUBERNETES_CAPABILITY)
@@ -332,7 +345,11 @@ def _posture_gated(rule: Rule, allowances: Allowances) -> bool:
 
 
 def _target_ports(
-    rule: Rule, host: str, ports: tuple[str, ...], access: CustomerAccess
+    rule: Rule,
+    host: str,
+    ports: tuple[str, ...],
+    access: CustomerAccess,
+    elevation: ElevationView,
 ) -> Iterator[Violation]:
     if host == access.device_tag:
         allowed = {f"tcp:{API_SERVER_PORT}"}
@@ -340,12 +357,13 @@ def _target_ports(
         if extra:
             yield Violation(3, rule.where, f"{host} gets app capabilities {sorted(extra)}")
         capability = rule.app.get(KUBERNETES_CAPABILITY)
-        if capability is not None and capability != kubernetes_capability():
+        expected = elevation.standing_capability(access.name)
+        if capability is not None and capability != expected:
             yield Violation(
                 3,
                 rule.where,
                 f"{KUBERNETES_CAPABILITY} on {host} must be exactly "
-                f"{kubernetes_capability()} (never system:*), got {capability}",
+                f"{expected} (never system:*), got {capability}",
             )
     else:
         allowed = {f"tcp:{port}" for port in access.ports}
@@ -488,7 +506,7 @@ def _tag_space(owners: Mapping[str, tuple[str, ...]], tags: _Tags) -> Iterator[V
     for tag in owners:
         if names.in_customer_tag_space(tag) and tags.of(tag) is None:
             yield Violation(
-                9,
+                10,
                 f"tagOwners.{tag}",
                 "is in the customers' tag space (tag:cust-*, tag:k8s*) but belongs to no "
                 "registered customer; only customers/<name>.yaml defines tags there",
@@ -504,12 +522,12 @@ def _node_attrs(policy: Policy, tags: _Tags, selectors: _Selectors) -> Iterator[
         for target in entry.target:
             if tags.customer_side(target):
                 yield Violation(
-                    8, entry.where, f"target {target} is a customer tag: no attributes ({what})"
+                    9, entry.where, f"target {target} is a customer tag: no attributes ({what})"
                 )
                 continue
             risk = selectors.risk(target, destination=False)
             if risk is not None:
-                yield Violation(8, entry.where, f"target {risk} (attributes: {what})")
+                yield Violation(9, entry.where, f"target {risk} (attributes: {what})")
 
 
 def _auto_approvers(policy: Policy, tags: _Tags, selectors: _Selectors) -> Iterator[Violation]:
@@ -523,14 +541,14 @@ def _auto_approvers(policy: Policy, tags: _Tags, selectors: _Selectors) -> Itera
         for approver in listed:
             if tags.customer_side(approver):
                 yield Violation(
-                    8, where, f"{approver} is a customer tag: customer devices approve nothing"
+                    9, where, f"{approver} is a customer tag: customer devices approve nothing"
                 )
                 continue
             risk = selectors.risk(approver, destination=False)
             if risk is None and approver == "autogroup:member":
                 risk = "autogroup:member lets any member's device approve itself"
             if risk is not None:
-                yield Violation(8, where, risk)
+                yield Violation(9, where, risk)
 
 
 def _postures(policy: Policy) -> Iterator[Violation]:
@@ -669,9 +687,11 @@ def check_policy(document: Any, model: AccessModel) -> list[Violation]:
     selectors = _Selectors(policy, tags)
     sre = model.highflame.sre_group
     reached: dict[str, set[str]] = defaultdict(set)
-    for rule in policy_rules(policy):
+    rules = list(policy_rules(policy))
+    for rule in rules:
         found.extend(_rule_selectors(rule, tags, selectors, allowances))
         found.extend(_sre_reach(rule, tags, sre, allowances, reached))
+    found.extend(Violation(*f) for f in tags.elevation.document_findings(document, rules))
     found.extend(_undefined_tags(document, policy.tag_owners, tags))
     found.extend(_missing_reach(tags, reached, sre))
     found.extend(_group_members(document, policy, model))

@@ -55,7 +55,7 @@ def _unchecked(model: AccessModel) -> dict[str, Any] | None:
     """The policy composed from a base that base_sections refused, when it can be composed."""
     try:
         return compose_policy(model, copy.deepcopy(model.highflame.base_policy))
-    except (TypeError, AttributeError):
+    except (TypeError, AttributeError, InvalidInput):
         return None  # a section of the wrong type: base_sections already says which
 
 
