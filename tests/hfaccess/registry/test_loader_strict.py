@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.files import customer, write_customer
+from tests.support.files import REPO, customer, write_customer
 
 
 def _validate(directory: Path) -> tuple[int, list[str], str]:
@@ -19,7 +19,7 @@ def _validate(directory: Path) -> tuple[int, list[str], str]:
     return result.exit_code, result.stderr.splitlines(), result.stdout
 
 
-_HIGHFLAME = str(Path(__file__).resolve().parents[2] / "tailnet" / "highflame.yaml")
+_HIGHFLAME = str(REPO / "tailnet" / "highflame.yaml")
 
 
 def _exposure(**fields: Any) -> dict[str, Any]:
