@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hfaccess.models import ClusterRole
 from hfaccess.policy.builder import build_policy
-from hfaccess.report.model import build_site, elevations_of
+from hfaccess.report.model import ElevationRow, build_site, elevations_of
+from hfaccess.report.site import render_pages
 from tests.support.models import customer_doc, exposure, make_model
 from tests.support.samples import sample_model
 
@@ -74,3 +77,21 @@ def test_revocation_paths_cover_both_sides() -> None:
     assert "hfaccess kill globex --yes" in commands
     assert "kubectl delete ingress highflame-studio -n highflame" in commands
     assert "helm uninstall tailscale-operator -n tailscale" in commands
+
+
+def test_elevation_rows_reach_every_view() -> None:
+    """What the integrator wires through `elevations_of` shows on the page, map and index."""
+    site = build_site(sample_model())
+    acme = site.customers[0]
+    prod = acme.environments[1]
+    elevation = ElevationRow("prod", "cluster-admin", ("alice@highflame.ai",), "1h", True)
+    elevated = dataclasses.replace(prod, elevations=(elevation,))
+    page = dataclasses.replace(acme, environments=(acme.environments[0], elevated))
+    pages = render_pages(dataclasses.replace(site, customers=(page, *site.customers[1:])))
+    html = pages["acme.html"]
+    assert "break-glass prod" in html  # the map's elevation box
+    assert "elevated, max 1h" in html  # and the role it elevates to
+    assert 'id="no-elevation"' not in html
+    assert "flag-elevation" in pages["index.html"]
+    assert "flag-cluster-admin" in pages["index.html"]
+    assert 'id="no-elevation"' in pages["globex.html"]
