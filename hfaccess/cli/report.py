@@ -13,6 +13,7 @@ from hfaccess.cli.common import (
     CustomersOption,
     HighflameOption,
     err,
+    fail,
     fail_invalid,
     load_or_exit,
     out,
@@ -34,7 +35,10 @@ def report(
         pages = render_pages(site)
     except InvalidInput as exc:
         fail_invalid(exc)
-    written = write_site(out_dir, pages)
+    try:
+        written = write_site(out_dir, pages)
+    except OSError as exc:
+        fail([f"--out: cannot write {out_dir.as_posix()}: {exc.strerror or exc}"], code=2)
     out.print(
         f"wrote {len(written)} pages into {out_dir.as_posix()}: open "
         f"{(out_dir / INDEX).as_posix()}",

@@ -7,6 +7,7 @@ from disk with no network at all.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -19,7 +20,9 @@ from hfaccess.workspace import AccessModel
 INDEX = "index.html"
 
 
+@cache
 def _environment() -> Environment:
+    """One template environment per process: templates compile once, on first use."""
     return Environment(
         loader=PackageLoader("hfaccess.report", "templates"),
         autoescape=True,

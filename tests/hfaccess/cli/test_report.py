@@ -86,3 +86,20 @@ def test_stale_pages_are_removed(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert not (out / "departed.html").exists()
     assert (out / "notes.txt").exists()
+
+
+def test_out_that_is_a_file_exits_2_without_traceback(tmp_path: Path) -> None:
+    out = tmp_path / "taken"
+    out.write_text("a file", encoding="utf-8")
+    result = run_cli(
+        "report",
+        "--out",
+        str(out),
+        "--customers",
+        str(REPO / "customers"),
+        "--highflame",
+        HIGHFLAME,
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"--out: cannot write {out.as_posix()}")
+    assert "Traceback" not in result.stderr
