@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -56,3 +59,31 @@ def test_revoked_customer_map_shows_no_engineer() -> None:
     assert "no engineer has access" in labels
     assert not any("@" in label for label in labels)
     assert not any(n.kind.startswith("role") for n in layout.nodes)
+
+
+def test_same_bytes_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    customers = write_report_registry(tmp_path / "customers", 12)
+    script = (
+        "import hashlib, sys; from pathlib import Path; "
+        "from hfaccess.report.site import render_site; from hfaccess.workspace import load_model; "
+        "pages = render_site(load_model(Path(sys.argv[1]), Path(sys.argv[2]))); "
+        "print(hashlib.sha256(repr(sorted(pages.items())).encode()).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                script,
+                str(customers),
+                str(REPO / "tailnet" / "highflame.yaml"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1
