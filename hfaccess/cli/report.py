@@ -20,13 +20,21 @@ from hfaccess.cli.common import (
 )
 from hfaccess.errors import InvalidInput
 from hfaccess.report.model import build_site
-from hfaccess.report.site import INDEX, render_pages, write_site
+from hfaccess.report.site import INDEX, page_name, render_pages, write_site
 
 
 def report(
     out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the site into.")],
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
     highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="Also print each customer page to OUT/<customer>.pdf for the handoff (headless "
+            "system Chromium, as the browser tests use).",
+        ),
+    ] = False,
 ) -> None:
     """Write the access report: OUT/index.html (the fleet) and OUT/<customer>.html (one each)."""
     model = load_or_exit(customers, highflame)
@@ -44,11 +52,28 @@ def report(
         f"{(out_dir / INDEX).as_posix()}",
         markup=False,
     )
+    if pdf:
+        _write_pdfs(out_dir, [page.name for page in site.customers])
     if not site.verdict.sound:
         for line in site.verdict.violations:
             err.print(f"error: {line}", markup=False)
         err.print("report: the generated policy fails the checker (shown in the report)")
         raise typer.Exit(1)
+
+
+def _write_pdfs(out_dir: Path, customers: list[str]) -> None:
+    from hfaccess.report.browser import BrowserUnavailable, system_browser, write_pdf
+
+    try:
+        with system_browser() as browser:
+            for customer in customers:
+                target = out_dir / f"{customer}.pdf"
+                problems = write_pdf(browser, out_dir / page_name(customer), target)
+                if problems:
+                    fail([f"report --pdf: {customer}: {p}" for p in problems], code=1)
+                out.print(f"wrote {target.as_posix()}", markup=False)
+    except BrowserUnavailable as exc:
+        fail([f"report --pdf: {exc}"], code=2)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.support.cli import run_cli
 from tests.support.files import REPO, write_customer
 from tests.support.report_registry import write_report_registry
@@ -103,3 +105,25 @@ def test_out_that_is_a_file_exits_2_without_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"--out: cannot write {out.as_posix()}")
     assert "Traceback" not in result.stderr
+
+
+def test_pdf_of_each_customer_page(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    args = ["--customers", str(REPO / "customers"), "--highflame", HIGHFLAME]
+    result = run_cli("report", "--out", str(out), "--pdf", *args)
+    assert result.exit_code == 0, result.stderr
+    for customer in ("acme", "globex"):
+        pdf = (out / f"{customer}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF-")
+        assert len(pdf) > 10_000
+    assert f"wrote {(out / 'globex.pdf').as_posix()}" in result.stdout
+
+
+def test_pdf_without_chromium_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HFACCESS_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    out = tmp_path / "site"
+    args = ["--customers", str(REPO / "customers"), "--highflame", HIGHFLAME]
+    result = run_cli("report", "--out", str(out), "--pdf", *args)
+    assert result.exit_code == 2
+    assert "report --pdf: no Chromium at" in result.stderr
+    assert (out / "index.html").exists()  # the site itself was written
