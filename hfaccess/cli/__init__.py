@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from hfaccess.cli import check, connect, diff, drift, fleet, kill, render, sre, stacks, validate
+from hfaccess.cli import elevate as elevate_command
 from hfaccess.cli import report as report_cli
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
 for _module in (validate, render, check, stacks, diff, drift, kill, sre, fleet, connect):
     _module.register(app)
 report_cli.register(app)
+elevate_command.register(app)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from hfaccess.artifact_diff import (
     render_markdown,
 )
 from hfaccess.cli.common import fail
+from hfaccess.install.handoff_elevation import unrecorded_admin_stacks
 
 
 def diff(
@@ -52,6 +53,10 @@ def diff(
             "The base branch rendered nothing (it failed or predates `render`): every stack shows as added."
         )
     base, head = load_tree(base_dir), load_tree(head_dir)
+    notes.extend(
+        f"WARNING: {stack}: standing cluster-admin WITHOUT session recording"
+        for stack in unrecorded_admin_stacks(head)
+    )
     partial = {"base_partial": is_partial(base_dir), "head_partial": is_partial(head_dir)}
     skipped = not_compared(base, head, **partial)
     if skipped:

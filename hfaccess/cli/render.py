@@ -60,7 +60,7 @@ def render(
         manifest = out_dir / MANIFEST
         manifest.write_text(manifest_document(names, complete=all_stacks), encoding="utf-8")
         out.print(f"wrote {manifest.as_posix()}", markup=False)
-    for warning in (w for s in stacks for w in render_warnings(s)):
+    for warning in (w for s in stacks for w in render_warnings(s, model)):
         err.print(f"WARNING: {warning}", markup=False)
 
 

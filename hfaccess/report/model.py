@@ -34,6 +34,7 @@ from hfaccess.policy.access import CustomerAccess
 from hfaccess.policy.builder import build_policy, customer_accesses
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.checker import check_policy
+from hfaccess.policy.elevation import elevated_group, recorded_customers
 from hfaccess.workspace import AccessModel
 
 ROLE_NOTES: dict[ClusterRole, str] = {
@@ -52,6 +53,7 @@ class ElevationRow:
     engineers: tuple[str, ...]
     max_duration: str
     recorded: bool
+    group: str  # the Kubernetes group the elevated grant impersonates, bound only here
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,9 @@ class GrantRow:
     dst: str
     ports: tuple[str, ...]
     capability: bool  # carries the Kubernetes impersonation capability
+    groups: tuple[str, ...]  # the Kubernetes groups it impersonates
+    postures: tuple[str, ...]  # device postures the source must meet
+    recorded: bool  # the capability enforces session recording
 
 
 @dataclass(frozen=True)
@@ -226,15 +231,25 @@ class Site:
         return tuple(env for page in self.customers for env in page.environments)
 
 
-def elevations_of(ref: EnvironmentRef) -> tuple[ElevationRow, ...]:
-    """The elevations (break-glass roles) configured for `ref`, with their limits.
+def elevations_of(ref: EnvironmentRef, recorded: bool) -> tuple[ElevationRow, ...]:
+    """The elevations (break-glass) of `ref` with their limits; none when it is not active.
 
-    The registry has no elevation field yet, so there are none. When environments gain one
-    (issue 13: `break_glass: {role, engineers, max_duration}`), build its rows here; every page,
-    the index and the access map read elevations only through this function.
+    Every page, the index and the access map read elevations only through this function.
+    `recorded`: whether the customer's sessions are recorded (Highflame has a recorder).
     """
-    del ref
-    return ()
+    glass = ref.environment.break_glass
+    if glass is None or not ref.active:
+        return ()
+    return (
+        ElevationRow(
+            environment=ref.name,
+            role=glass.role.value,
+            engineers=tuple(glass.engineers),
+            max_duration=glass.max_duration,
+            recorded=recorded,
+            group=elevated_group(ref.customer.name, ref.name),
+        ),
+    )
 
 
 def _exposures(ref: EnvironmentRef) -> tuple[ExposureRow, ...]:
@@ -253,7 +268,7 @@ def _exposures(ref: EnvironmentRef) -> tuple[ExposureRow, ...]:
     )
 
 
-def environment_row(ref: EnvironmentRef) -> EnvironmentRow:
+def environment_row(ref: EnvironmentRef, recorded: bool = False) -> EnvironmentRow:
     """One environment's row, from the registry and the credential spec."""
     env = ref.environment
     return EnvironmentRow(
@@ -269,7 +284,7 @@ def environment_row(ref: EnvironmentRef) -> EnvironmentRow:
         credential_description=credential_spec(ref).description,
         oidc_issuer=env.oidc_issuer,
         exposures=_exposures(ref),
-        elevations=elevations_of(ref),
+        elevations=elevations_of(ref, recorded),
     )
 
 
@@ -283,9 +298,17 @@ def _grant_index(policy: dict[str, Any]) -> dict[str, list[GrantRow]]:
     for grant in policy.get("grants", []):
         src = _strings(grant.get("src"))
         ports = _strings(grant.get("ip"))
-        capability = KUBERNETES_CAPABILITY in (grant.get("app") or {})
+        capabilities = (grant.get("app") or {}).get(KUBERNETES_CAPABILITY)
+        entries = [c for c in capabilities or [] if isinstance(c, dict)]
+        groups = tuple(
+            g for c in entries for g in _strings((c.get("impersonate") or {}).get("groups"))
+        )
+        recorded = any(c.get("enforceRecorder") is True for c in entries)
+        postures = _strings(grant.get("srcPosture"))
         for dst in _strings(grant.get("dst")):
-            index[dst].append(GrantRow(src, dst, ports, capability))
+            index[dst].append(
+                GrantRow(src, dst, ports, capabilities is not None, groups, postures, recorded)
+            )
     return index
 
 
@@ -375,9 +398,12 @@ def _page(
     model: AccessModel,
     grants: dict[str, list[GrantRow]],
     tests: list[PolicyTestRow],
+    *,
+    recorded: bool,
 ) -> CustomerPage:
     rows = tuple(
-        environment_row(EnvironmentRef(customer, env)) for env in sorted(customer.environments)
+        environment_row(EnvironmentRef(customer, env), recorded)
+        for env in sorted(customer.environments)
     )
     highflame = model.highflame
     source = model.registry.sources.get(customer.name, f"{customer.name}.yaml")
@@ -409,8 +435,16 @@ def build_site(model: AccessModel) -> Site:
     tag_owner = {tag: name for name in accesses for tag in names.customer_tags(name)}
     grants = _grant_index(policy)
     tests = _test_index(policy, tag_owner)
+    recorded = set(recorded_customers(model.registry, model.highflame))
     pages = tuple(
-        _page(customer, accesses[customer.name], model, grants, tests.get(customer.name, []))
+        _page(
+            customer,
+            accesses[customer.name],
+            model,
+            grants,
+            tests.get(customer.name, []),
+            recorded=customer.name in recorded,
+        )
         for customer in sorted(model.registry.customers, key=lambda c: c.name)
     )
     return Site(

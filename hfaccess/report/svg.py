@@ -81,7 +81,8 @@ class _Graph:
 def _grant_label(grant: GrantRow) -> tuple[str, str]:
     ports = ", ".join(grant.ports)
     if grant.capability:
-        return ports, "k8s capability: impersonate"
+        recorded = ", recorded" if grant.recorded else ""
+        return ports + recorded, "as " + ", ".join(grant.groups)
     return ports, "exposure ports"
 
 
@@ -94,11 +95,28 @@ def _graph(page: CustomerPage) -> _Graph:
     else:
         reason = "customer revoked" if page.revoked else "every environment revoked"
         g.link(g.node("none", 0, "no engineer has access", reason, "none"), group, "edge-cut")
+    elevation_of: dict[str, str] = {}  # elevated Kubernetes group -> its elevation node
+    if page.engineers:
+        for env in page.environments:
+            for elevation in env.elevations:
+                key = g.node(
+                    f"elev:{env.name}:{elevation.group}",
+                    1,
+                    f"break-glass {env.name}",
+                    f"max {elevation.max_duration}" + (", recorded" if elevation.recorded else ""),
+                    "elevation",
+                )
+                elevation_of[elevation.group] = key
+                for engineer in elevation.engineers:
+                    source = g.node(f"eng:{engineer}", 0, engineer, "break-glass only", "engineer")
+                    g.link(source, key, "edge-elevation")
     for index, grant in enumerate(page.grants):
         label, sub = _grant_label(grant)
-        key = g.node(f"grant:{index}", 2, label, sub, "grant")
-        g.link(group, key)
-        g.link(key, f"tag:{grant.dst}")
+        elevated = [elevation_of[x] for x in grant.groups if x in elevation_of]
+        key = g.node(f"grant:{index}", 2, label, sub, "elevation" if elevated else "grant")
+        for source in elevated or ([group] if page.sre_group in grant.src else []):
+            g.link(source, key, "edge-elevation" if elevated else "edge")
+        g.link(key, f"tag:{grant.dst}", "edge-elevation" if elevated else "edge")
     device = g.node(f"tag:{page.device_tag}", 3, page.device_tag, "API server proxies", "tag")
     has_exposures = any(env.exposures for env in page.environments)
     proxy = (
@@ -149,25 +167,24 @@ def _graph(page: CustomerPage) -> _Graph:
                 "service",
             )
             g.link(exposed, service)
-        for index, elevation in enumerate(env.elevations):
-            key = g.node(
-                f"elev:{env.name}:{index}",
-                1,
-                f"break-glass {env.name}",
-                f"max {elevation.max_duration}" + (", recorded" if elevation.recorded else ""),
+        for elevation in env.elevations:
+            elevated_k8s = g.node(
+                f"k8s-elev:{env.name}:{elevation.group}",
+                5,
+                f"group {elevation.group}",
+                f"only while elevated, {env.name}",
                 "elevation",
             )
-            for engineer in elevation.engineers:
-                g.link(f"eng:{engineer}", key, "edge-elevation")
+            g.link(host, elevated_k8s, "edge-elevation")
             elevated_admin = elevation.role == ClusterRole.CLUSTER_ADMIN.value
             target = g.node(
-                f"role-elev:{env.name}:{index}",
+                f"role-elev:{env.name}:{elevation.group}",
                 6,
                 elevation.role,
                 f"elevated, max {elevation.max_duration}",
                 "role-admin" if elevated_admin else "role-elevated",
             )
-            g.link(key, target, "edge-elevation")
+            g.link(elevated_k8s, target, "edge-elevation")
     return g
 
 

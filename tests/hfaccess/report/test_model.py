@@ -24,9 +24,14 @@ def test_sample_site_matches_registry_and_policy() -> None:
     # Grants are the policy's own: every grant naming acme's tags, and nothing else.
     policy = build_policy(model)
     named = [g for g in policy["grants"] if "tag:cust-acme" in g["dst"]]
-    assert len(acme.grants) == len(named) == 1
-    assert acme.grants[0].capability
-    assert acme.grants[0].ports == ("tcp:443",)
+    assert len(acme.grants) == len(named) == 2  # standing, and acme-prod's break-glass
+    standing, elevated = acme.grants
+    assert standing.capability
+    assert standing.ports == ("tcp:443",)
+    assert standing.groups == ("highflame-sre",)
+    assert elevated.src == ("alice@highflame.ai",)
+    assert elevated.groups == ("highflame-elevated-acme-prod",)
+    assert elevated.postures == ("posture:hf_elevate_acme_prod",)
     globex = site.customers[1]
     assert [x.hostname for x in globex.environments[0].exposures] == ["globex-prod-studio"]
     assert {g.dst for g in globex.grants} == {"tag:cust-globex", "tag:k8s-globex"}
@@ -64,9 +69,26 @@ def test_flags_privileged_and_unusual_entries() -> None:
     assert set(rows["dev"].flags) == {"aggregated role", "all Service ports"}
 
 
-def test_elevations_adapter_yields_none_without_registry_field() -> None:
-    for ref in sample_model().registry.environments():
-        assert elevations_of(ref) == ()
+def test_elevations_adapter_reads_break_glass_of_active_environments_only() -> None:
+    refs = {ref.stack: ref for ref in sample_model().registry.environments()}
+    assert elevations_of(refs["acme-prod"], recorded=True) == (
+        ElevationRow(
+            "prod",
+            "cluster-admin",
+            ("alice@highflame.ai",),
+            "4h",
+            True,
+            "highflame-elevated-acme-prod",
+        ),
+    )
+    assert elevations_of(refs["acme-dev"], recorded=True) == ()
+    glass = {"role": "view", "engineers": ["bob@highflame.ai"], "max_duration": "1h"}
+    model = make_model([customer_doc("gone", {"prod": {"break_glass": glass}}, revoked=True)])
+    (ref,) = model.registry.environments()
+    assert elevations_of(ref, recorded=False) == ()
+    page = build_site(model).customers[0]
+    assert page.engineers == ()
+    assert all(not env.elevations for env in page.environments)
 
 
 def test_revocation_paths_cover_both_sides() -> None:
@@ -82,16 +104,16 @@ def test_revocation_paths_cover_both_sides() -> None:
 def test_elevation_rows_reach_every_view() -> None:
     """What the integrator wires through `elevations_of` shows on the page, map and index."""
     site = build_site(sample_model())
-    acme = site.customers[0]
-    prod = acme.environments[1]
-    elevation = ElevationRow("prod", "cluster-admin", ("alice@highflame.ai",), "1h", True)
+    globex = site.customers[1]
+    prod = globex.environments[0]
+    elevation = ElevationRow("prod", "view", ("bob@highflame.ai",), "1h", False, "elevated-x")
     elevated = dataclasses.replace(prod, elevations=(elevation,))
-    page = dataclasses.replace(acme, environments=(acme.environments[0], elevated))
-    pages = render_pages(dataclasses.replace(site, customers=(page, *site.customers[1:])))
-    html = pages["acme.html"]
+    page = dataclasses.replace(globex, environments=(elevated,))
+    pages = render_pages(dataclasses.replace(site, customers=(site.customers[0], page)))
+    html = pages["globex.html"]
     assert "break-glass prod" in html  # the map's elevation box
     assert "elevated, max 1h" in html  # and the role it elevates to
     assert 'id="no-elevation"' not in html
     assert "flag-elevation" in pages["index.html"]
-    assert "flag-cluster-admin" in pages["index.html"]
-    assert 'id="no-elevation"' in pages["globex.html"]
+    assert 'id="no-elevation"' not in pages["acme.html"]  # acme-prod's break-glass (sample)
+    assert 'id="no-elevation"' in render_pages(site)["globex.html"]
