@@ -1,7 +1,7 @@
 """Regenerate the report pictures in docs/ from the sample registry (headless system Chromium).
 
 Usage (from the repository root): venv/bin/python scripts/report_screenshots.py [CUSTOMER]
-Writes docs/access-map.png (the access map of CUSTOMER, default globex) and
+Writes docs/access-map.png (the access map of CUSTOMER, default acme) and
 docs/report-customer.png (that customer's whole page).
 """
 
@@ -19,7 +19,7 @@ from hfaccess.workspace import load_model  # noqa: E402
 from tests.support.browser import open_file, system_browser  # noqa: E402
 
 
-def main(customer: str = "globex") -> int:
+def main(customer: str = "acme") -> int:
     model = load_model(ROOT / "customers", ROOT / "tailnet" / "highflame.yaml")
     with tempfile.TemporaryDirectory() as work:
         site = Path(work)
