@@ -62,18 +62,17 @@ def report(
 
 
 def _write_pdfs(out_dir: Path, customers: list[str]) -> None:
-    from hfaccess.report.browser import BrowserUnavailable, system_browser, write_pdf
+    from hfaccess.report.browser import BrowserUnavailable, print_pdfs
 
+    pages = [(out_dir / page_name(c), out_dir / f"{c}.pdf") for c in customers]
     try:
-        with system_browser() as browser:
-            for customer in customers:
-                target = out_dir / f"{customer}.pdf"
-                problems = write_pdf(browser, out_dir / page_name(customer), target)
-                if problems:
-                    fail([f"report --pdf: {customer}: {p}" for p in problems], code=1)
-                out.print(f"wrote {target.as_posix()}", markup=False)
+        problems = print_pdfs(pages)
     except BrowserUnavailable as exc:
         fail([f"report --pdf: {exc}"], code=2)
+    if problems:
+        fail([f"report --pdf: {problem}" for problem in problems], code=1)
+    for _, pdf in pages:
+        out.print(f"wrote {pdf.as_posix()}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,3 +115,22 @@ def write_pdf(browser: Browser, page_path: Path, pdf_path: Path) -> list[str]:
     with open_file(browser, page_path) as visit:
         visit.page.pdf(path=str(pdf_path), format="A4", landscape=True, print_background=True)
         return [*visit.console_errors, *visit.remote_requests]
+
+
+def print_pdfs(pages: list[tuple[Path, Path]]) -> list[str]:
+    """Print each (page, pdf) pair with one browser; return every problem, prefixed by page.
+
+    Runs in a worker thread: Playwright's sync API refuses a thread with an asyncio loop, and a
+    fresh thread has none whatever the caller's thread holds.
+    """
+
+    def run() -> list[str]:
+        problems: list[str] = []
+        with system_browser() as browser:
+            for page_path, pdf_path in pages:
+                found = write_pdf(browser, page_path, pdf_path)
+                problems += [f"{page_path.name}: {problem}" for problem in found]
+        return problems
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
