@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
@@ -128,14 +127,3 @@ def test_pdf_without_chromium_exits_2(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 2
     assert "report --pdf: no Chromium at" in result.stderr
     assert (out / "index.html").exists()  # the site itself was written
-
-
-def test_pdf_from_a_thread_running_an_asyncio_loop(tmp_path: Path) -> None:
-    """Playwright's sync API refuses such a thread; the PDFs are printed from a worker thread."""
-
-    async def main() -> int:
-        args = ["--customers", str(REPO / "customers"), "--highflame", HIGHFLAME]
-        return run_cli("report", "--out", str(tmp_path), "--pdf", *args).exit_code
-
-    assert asyncio.run(main()) == 0
-    assert (tmp_path / "acme.pdf").read_bytes().startswith(b"%PDF-")
