@@ -6,6 +6,7 @@ optional field defaults to the least exposed, least privileged choice.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -201,12 +202,34 @@ class Environment(_Strict):
         return self
 
 
+class Reinstatement(_Strict):
+    """A reviewed decision to give a customer that `hfaccess kill` cut off its access back.
+
+    Without it the `tailnet` program refuses to grant a customer the live policy shows cut off
+    (a checkout that lacks the `revoked: true` commit must not undo a kill). `hfaccess kill`
+    removes it again, so one reinstatement never covers a later revocation.
+    """
+
+    date: dt.date = Field(description="the day the reinstatement was approved")
+    approved_by: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="who reviewed it (email)")
+    reason: str = Field(min_length=1, description="why access comes back (a ticket, a sentence)")
+
+
 class Customer(_Strict):
     """One BYOC customer: its environments share the customer's tags, never its credentials."""
 
     name: CustomerName
     environments: dict[EnvironmentName, Environment] = Field(min_length=1)
     revoked: bool = False
+    reinstated: Reinstatement | None = None
+
+    @model_validator(mode="after")
+    def _reinstated_is_not_revoked(self) -> Customer:
+        if self.revoked and self.reinstated is not None:
+            raise ValueError(
+                "reinstated: the customer is also revoked: true; reinstating means revoked: false"
+            )
+        return self
 
     @field_validator("environments", mode="before")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from hfaccess.cli import audit as audit_command
 from hfaccess.cli import check, connect, diff, drift, fleet, kill, render, sre, stacks, validate
 from hfaccess.cli import elevate as elevate_command
 from hfaccess.cli import report as report_cli
@@ -21,6 +22,7 @@ for _module in (validate, render, check, stacks, diff, drift, kill, sre, fleet, 
     _module.register(app)
 report_cli.register(app)
 elevate_command.register(app)
+audit_command.register(app)
 
 
 def main() -> None:

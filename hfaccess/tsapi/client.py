@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -217,6 +218,21 @@ class TailscaleClient:
             return False
         return True
 
+    # -- configuration audit log -----------------------------------------------------------
+
+    def configuration_log(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Every configuration audit event from `start` to `end` (the API does not paginate:
+        the window is the bound). Needs scope `logs:configuration:read` or `all:read`."""
+        path = self._tailnet_path("logging", "configuration")
+        params = {"start": _rfc3339(start), "end": _rfc3339(end)}
+        body = self._json(self._call("GET", path, params=params), "GET", path)
+        entries = body.get("logs") if isinstance(body, dict) else None
+        if entries is None and isinstance(body, dict) and not body:
+            return []  # an empty window may answer `{}`
+        if not isinstance(entries, list):
+            raise InvalidResponse("GET", path, "no 'logs' list")
+        return [e for e in entries if isinstance(e, dict)]
+
     # -- device posture attributes (elevation) ---------------------------------------------
 
     def get_device_attributes(self, device_id: str) -> DeviceAttributes:
@@ -373,6 +389,11 @@ class TailscaleClient:
         if self._token:
             text = text.replace(self._token, "<redacted>")
         return text
+
+
+def _rfc3339(moment: datetime) -> str:
+    """UTC, seconds precision, `Z` suffix: what the logging endpoints take."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _dump(policy: Mapping[str, Any]) -> bytes:
