@@ -18,6 +18,7 @@ from hfaccess.cli import (
 )
 from hfaccess.cli import audit as audit_command
 from hfaccess.cli import elevate as elevate_command
+from hfaccess.cli import report as report_cli
 
 app = typer.Typer(
     name="hfaccess",
@@ -41,6 +42,7 @@ for _module in (
     connect,
 ):
     _module.register(app)
+report_cli.register(app)
 elevate_command.register(app)
 audit_command.register(app)
 
