@@ -24,8 +24,14 @@ KNOWN_ARTIFACTS = frozenset(
         "rbac.yaml",
         "exposures.yaml",
         "INSTALL.md",
+        "hardening.yaml",
+        "post-render.sh",
+        "kustomization.yaml",
     }
 )
+
+# Artifacts that are programs (the Helm post-renderer): written executable.
+EXECUTABLE_ARTIFACTS = frozenset({"post-render.sh"})
 
 
 def render_stack(stack: StackRef, model: AccessModel) -> Artifacts:
@@ -53,5 +59,7 @@ def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:
     for name, content in sorted(artifacts.items()):
         path = directory / name
         path.write_text(content, encoding="utf-8")
+        if name in EXECUTABLE_ARTIFACTS:
+            path.chmod(0o755)
         written.append(path)
     return written

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from hfaccess.errors import InputError, InvalidInput
 from hfaccess.install.exposures import PlannedExposure, annotation_conflicts, planned_exposures
+from hfaccess.install.hardening import hardening_manifests
+from hfaccess.install.impersonation import impersonable_groups
 from hfaccess.install.rbac import rbac_manifests
 from hfaccess.install.values import ChartCredential, helm_values
 from hfaccess.models import ClusterRole, EnvironmentRef, InstallMode
@@ -30,6 +32,10 @@ class InstallPlan:
     ref: EnvironmentRef
     rbac: tuple[dict[str, Any], ...]
     exposures: tuple[PlannedExposure, ...]
+    # ProxyClass and (unless opted out) NetworkPolicy next to the chart (install/hardening.py).
+    hardening: tuple[dict[str, Any], ...] = ()
+    # Groups the post-renderer lets the operator impersonate (install/impersonation.py).
+    impersonation_groups: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -61,4 +67,10 @@ def install_plan(ref: EnvironmentRef, source: str | None = None) -> InstallPlan:
         field = f"environments.{ref.name}.exposures"
         raise InvalidInput(InputError(file, field, reason) for reason in conflicts)
     role = ref.environment.cluster_role
-    return InstallPlan(ref, tuple(rbac_manifests(role)), tuple(planned_exposures(ref)))
+    return InstallPlan(
+        ref,
+        tuple(rbac_manifests(role)),
+        tuple(planned_exposures(ref)),
+        hardening=tuple(hardening_manifests(ref)),
+        impersonation_groups=tuple(impersonable_groups(ref)),
+    )
