@@ -11,6 +11,7 @@ from pathlib import Path
 from hfaccess.install.artifacts import environment_artifacts, environment_warnings
 from hfaccess.policy.artifacts import tailnet_artifacts
 from hfaccess.stacks import EnvironmentStack, StackRef, TailnetStack
+from hfaccess.tailnet_settings import settings_warnings
 from hfaccess.workspace import AccessModel
 
 Artifacts = dict[str, str]
@@ -27,6 +28,7 @@ KNOWN_ARTIFACTS = frozenset(
         "hardening.yaml",
         "post-render.sh",
         "kustomization.yaml",
+        "tailnet-settings.json",
     }
 )
 
@@ -48,6 +50,11 @@ def render_warnings(stack: StackRef) -> list[str]:
     if isinstance(stack, EnvironmentStack):
         return environment_warnings(stack.ref)
     return []
+
+
+def tailnet_settings_warnings(model: AccessModel) -> list[str]:
+    """Tailnet settings turned off in tailnet/highflame.yaml (printed by `render`)."""
+    return settings_warnings(model.highflame.tailnet_settings)
 
 
 def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:

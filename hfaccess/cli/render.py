@@ -19,8 +19,14 @@ from hfaccess.cli.common import (
     out,
 )
 from hfaccess.errors import InvalidInput
-from hfaccess.render import Artifacts, render_stack, render_warnings, write_artifacts
-from hfaccess.stacks import UnknownStackError, parse_stack
+from hfaccess.render import (
+    Artifacts,
+    render_stack,
+    render_warnings,
+    tailnet_settings_warnings,
+    write_artifacts,
+)
+from hfaccess.stacks import TailnetStack, UnknownStackError, parse_stack
 
 
 def render(
@@ -57,6 +63,9 @@ def render(
             out.print(f"wrote {path.as_posix()}", markup=False)
     for warning in (w for s in stacks for w in render_warnings(s)):
         err.print(f"WARNING: {warning}", markup=False)
+    if any(isinstance(s, TailnetStack) for s in stacks):
+        for warning in tailnet_settings_warnings(model):
+            err.print(f"WARNING: {warning}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

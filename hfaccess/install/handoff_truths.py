@@ -124,6 +124,13 @@ def truths_section(plan: InstallPlan) -> list[str]:
                     else "Off (`TS_NO_LOGS_NO_SUPPORT=true`, the default): no client logs leave "
                     "your cluster. Check: the operator's env in Step 4."
                 ),
+                "**Highflame's tailnet settings are code** (`tailnet_settings` in Highflame's "
+                "`tailnet/highflame.yaml`, applied by its `tailnet` stack): HTTPS certificates "
+                "on (this proxy's TLS), network flow logs on (every Highflame-side connection "
+                "recorded), device approval on (an engineer's new laptop waits for an admin), "
+                "and the policy file externally managed, linked to Highflame's repository, so "
+                "admin-console edits cannot drift it. Evidence: ask Highflame for the rendered "
+                "`tailnet-settings.json` and the tailnet stack's last preview.",
                 "**Images** come from Docker Hub (`docker.io/tailscale/...`) unless you mirror "
                 f"them. Check: `kubectl get pods -n {NS} -o jsonpath='{{..image}}'`.",
             ]
