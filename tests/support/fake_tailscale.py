@@ -68,6 +68,16 @@ class TailnetState:
     policy: dict[str, Any] = field(default_factory=dict)
     devices: dict[str, dict[str, Any]] = field(default_factory=dict)
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # GET /tailnet/-/settings (the fields this project manages, as a fresh hardened tailnet).
+    settings: dict[str, Any] = field(
+        default_factory=lambda: {
+            "httpsEnabled": True,
+            "networkFlowLoggingOn": True,
+            "devicesApprovalOn": True,
+            "aclsExternallyManagedOn": True,
+            "aclsExternalLink": "https://github.com/highflame-ai/highflame-access",
+        }
+    )
 
     def snapshot(self) -> dict[str, Any]:
         return copy.deepcopy({"policy": self.policy, "devices": self.devices, "keys": self.keys})
@@ -240,6 +250,8 @@ class FakeTailscale:
                     return 400, {}, {"message": "invalid JSON"}
                 problems = check_policy(policy)
                 return 200, {}, problems or {}
+            if rest == "settings" and method == "GET":
+                return 200, {}, copy.deepcopy(self.state.settings)
             if rest == "devices" and method == "GET":
                 return 200, {}, {"devices": list(copy.deepcopy(self.state.devices).values())}
             if rest == "keys" and method == "GET":
