@@ -6,13 +6,14 @@ from typing import Any
 
 import pulumi
 
-from components.tailnet_policy import TailnetPolicy
+from components.tailnet_policy import TailnetPolicy, live_policy
 from components.tailnet_settings import declare_tailnet_settings
 from components.tailscale_provider import tailscale_provider
 from hfaccess.errors import InvalidInput
 from hfaccess.policy.builder import build_policy, customer_accesses
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.serialize import policy_digest, policy_text
+from hfaccess.revoke.sticky import sticky_refusals
 from hfaccess.settings import StackSettings
 from hfaccess.workspace import AccessModel
 
@@ -38,6 +39,14 @@ def declare_tailnet(model: AccessModel, settings: StackSettings) -> dict[str, An
     """Declare the TailnetPolicy; return the stack's exports."""
     text, test_count = _checked_policy(model)
     provider = tailscale_provider(settings)
+    # A kill cuts the live policy before its `revoked: true` commit lands anywhere: a checkout
+    # without that commit must not grant the customer again (hfaccess.revoke.sticky).
+    refusals = sticky_refusals(model.registry, live_policy(provider))
+    if refusals:
+        raise pulumi.RunError(
+            "the live policy shows customers cut off by `hfaccess kill` that this registry would "
+            "grant again, nothing was declared:\n" + "\n".join(r.message() for r in refusals)
+        )
     TailnetPolicy(
         POLICY_NAME, text, provider=provider, adopt_existing=settings.adopt_existing_policy
     )

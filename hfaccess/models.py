@@ -6,9 +6,11 @@ optional field defaults to the least exposed, least privileged choice.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlparse
@@ -16,6 +18,8 @@ from urllib.parse import urlparse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hfaccess import names
+from hfaccess.durations import MAX_ELEVATION, format_duration, parse_duration
+from hfaccess.highflame import TailnetLogin
 
 
 class ClusterRole(StrEnum):
@@ -116,6 +120,38 @@ class Exposure(_Strict):
         return 443 if self.via is ExposureVia.INGRESS else self.port
 
 
+class BreakGlass(_Strict):
+    """Time-boxed elevation in one environment: who may get `role`, and for how long at most.
+
+    Nothing here is standing access: an engineer holds `role` only while `hfaccess elevate` has
+    set their devices' elevation attribute, which Tailscale removes at its expiry.
+    """
+
+    role: ClusterRole
+    engineers: list[TailnetLogin] = Field(min_length=1)
+    max_duration: str
+
+    @field_validator("engineers")
+    @classmethod
+    def _unique_engineers(cls, value: list[str]) -> list[str]:
+        duplicates = sorted({m for m in value if value.count(m) > 1})
+        if duplicates:
+            raise ValueError(f"listed more than once: {', '.join(duplicates)}")
+        return sorted(value)
+
+    @field_validator("max_duration")
+    @classmethod
+    def _bounded_duration(cls, value: str) -> str:
+        duration = parse_duration(value)
+        if duration > MAX_ELEVATION:
+            raise ValueError(f"at most {format_duration(MAX_ELEVATION)} (got {value!r})")
+        return format_duration(duration)
+
+    @property
+    def max_timedelta(self) -> timedelta:
+        return parse_duration(self.max_duration)
+
+
 class Environment(_Strict):
     """One deployment of Highflame in one customer cluster."""
 
@@ -137,6 +173,7 @@ class Environment(_Strict):
         description="let the operator and proxies upload client logs to log.tailscale.com "
         "(off by default: TS_NO_LOGS_NO_SUPPORT=true)",
     )
+    break_glass: BreakGlass | None = None
 
     @field_validator("oidc_issuer")
     @classmethod
@@ -156,6 +193,37 @@ class Environment(_Strict):
             raise ValueError("oidc_issuer is only used with credentials: federated")
         return self
 
+    @model_validator(mode="after")
+    def _break_glass_elevates(self) -> Environment:
+        if self.break_glass is None:
+            return self
+        if self.revoked:
+            raise ValueError("break_glass on a revoked environment: remove break_glass")
+        if self.break_glass.role is ClusterRole.HIGHFLAME_SRE:
+            raise ValueError(
+                "break_glass.role highflame-sre is the read-only standing role, never an "
+                "elevation: use view or cluster-admin"
+            )
+        if self.break_glass.role is self.cluster_role:
+            raise ValueError(
+                f"break_glass.role {self.break_glass.role.value} is already the standing "
+                "cluster_role: elevation would grant nothing"
+            )
+        return self
+
+
+class Reinstatement(_Strict):
+    """A reviewed decision to give a customer that `hfaccess kill` cut off its access back.
+
+    Without it the `tailnet` program refuses to grant a customer the live policy shows cut off
+    (a checkout that lacks the `revoked: true` commit must not undo a kill). `hfaccess kill`
+    removes it again, so one reinstatement never covers a later revocation.
+    """
+
+    date: dt.date = Field(description="the day the reinstatement was approved")
+    approved_by: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="who reviewed it (email)")
+    reason: str = Field(min_length=1, description="why access comes back (a ticket, a sentence)")
+
 
 class Customer(_Strict):
     """One BYOC customer: its environments share the customer's tags, never its credentials."""
@@ -163,6 +231,15 @@ class Customer(_Strict):
     name: CustomerName
     environments: dict[EnvironmentName, Environment] = Field(min_length=1)
     revoked: bool = False
+    reinstated: Reinstatement | None = None
+
+    @model_validator(mode="after")
+    def _reinstated_is_not_revoked(self) -> Customer:
+        if self.revoked and self.reinstated is not None:
+            raise ValueError(
+                "reinstated: the customer is also revoked: true; reinstating means revoked: false"
+            )
+        return self
 
     @field_validator("environments", mode="before")
     @classmethod

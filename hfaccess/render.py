@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hfaccess.install.artifacts import environment_artifacts, environment_warnings
 from hfaccess.policy.artifacts import tailnet_artifacts
+from hfaccess.policy.elevation import unrecorded_admin_notes
 from hfaccess.stacks import EnvironmentStack, StackRef, TailnetStack
 from hfaccess.tailnet_settings import settings_warnings
 from hfaccess.workspace import AccessModel
@@ -45,10 +46,19 @@ def render_stack(stack: StackRef, model: AccessModel) -> Artifacts:
     raise TypeError(stack)  # pragma: no cover - StackRef is a closed union
 
 
-def render_warnings(stack: StackRef) -> list[str]:
+def render_warnings(stack: StackRef, model: AccessModel | None = None) -> list[str]:
     """Lines `render` must print loudly for this stack (for example a cluster-admin binding)."""
     if isinstance(stack, EnvironmentStack):
-        return environment_warnings(stack.ref)
+        unrecorded = (
+            [
+                n
+                for n in unrecorded_admin_notes(model.registry, model.highflame)
+                if n.startswith(f"{stack.ref.stack}:")
+            ]
+            if model is not None
+            else []
+        )
+        return [*environment_warnings(stack.ref), *unrecorded]
     return []
 
 

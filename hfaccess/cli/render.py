@@ -61,7 +61,7 @@ def render(
         target = out_dir / name if nested else out_dir
         for path in write_artifacts(target, artifacts):
             out.print(f"wrote {path.as_posix()}", markup=False)
-    for warning in (w for s in stacks for w in render_warnings(s)):
+    for warning in (w for s in stacks for w in render_warnings(s, model)):
         err.print(f"WARNING: {warning}", markup=False)
     if any(isinstance(s, TailnetStack) for s in stacks):
         for warning in tailnet_settings_warnings(model):

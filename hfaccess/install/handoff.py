@@ -7,7 +7,7 @@ it on their own cluster. Statements about Highflame's side say so, and how to ge
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from hfaccess import names
 from hfaccess.credentials import CredentialSpec
@@ -394,6 +394,29 @@ def _capabilities(plan: InstallPlan) -> list[str]:
     ]
 
 
+def credential_power(spec: CredentialSpec) -> str:
+    """Exactly what the credential in this cluster can do on Highflame's tailnet."""
+    scopes = ", ".join(f"`{scope}`" for scope in spec.scopes)
+    if "devices:core" in spec.scopes:
+        return (
+            f"**What the credential can do on Highflame's tailnet.** Scopes {scopes}. "
+            "`auth_keys`: create auth keys, only for the tags above. `devices:core`: read and "
+            "write the tailnet's device list, which the operator needs to delete an exposure's "
+            "proxy device when the exposure is removed. Tailscale does not limit this scope by "
+            "tag (tailscale/tailscale#10702): whoever holds the credential could also list, "
+            "rename or delete devices that are not yours, including other customers' and "
+            "Highflame's. It cannot read or change the tailnet policy, so it cannot grant "
+            "itself access to anything. Highflame checks the tailnet's configuration audit log "
+            "for any such action (`hfaccess audit`). Check: `scopes` in `oauth-client.json`."
+        )
+    return (
+        f"**What the credential can do on Highflame's tailnet.** Scope {scopes} only: create "
+        "auth keys, and only for the tags above, so it can add devices tagged as yours and "
+        "nothing else. It cannot list, change or delete devices, keys or the tailnet policy. "
+        "Check: `scopes` in `oauth-client.json`."
+    )
+
+
 def _properties(plan: InstallPlan, spec: CredentialSpec) -> list[str]:
     ref = plan.ref
     customer = ref.customer.name
@@ -433,11 +456,11 @@ def _properties(plan: InstallPlan, spec: CredentialSpec) -> list[str]:
                 "`kubectl auth can-i` commands in Step 4.",
                 "**Per-customer isolation.** The operator's device is tagged "
                 f"`{names.operator_device_tag(customer)}` and proxies "
-                f"`{names.proxy_tag(customer)}`; the credential can only mint devices with "
-                f"`{', '.join(spec.tags)}` and the two tags that tag owns in Highflame's tailnet policy "
-                f"(scopes: "
-                f"{', '.join(spec.scopes)}); no other customer shares them. Check: "
+                f"`{names.proxy_tag(customer)}`; the auth keys the credential mints can only "
+                f"carry the two tags its own tag `{', '.join(spec.tags)}` owns in Highflame's "
+                "tailnet policy, and no other customer shares them. Check: "
                 "`OPERATOR_INITIAL_TAGS` and `PROXY_TAGS` in Step 4, and `oauth-client.json`.",
+                credential_power(spec),
                 f"**Credentials.** {credential} Devices join with single-use, pre-authorized auth "
                 "keys the operator mints; they are not ephemeral, so a device stays in the "
                 "tailnet until removed. Each device's node and machine keys (and the API server "
@@ -511,8 +534,10 @@ def install_guide(
     values_text: str | None,
     rbac_text: str | None,
     exposures_text: str | None,
+    *,
+    access_roles: Sequence[str] = (),
 ) -> str:
-    """The whole INSTALL.md of one environment."""
+    """The whole INSTALL.md of one environment (`access_roles`: standing vs time-boxed roles)."""
     if not plan.active or values_text is None or rbac_text is None:
         lines = [
             *_header(plan),
@@ -533,6 +558,7 @@ def install_guide(
             *_install(plan, values_text),
             *hardening_section(plan),
             *_rbac(plan, rbac_text),
+            *access_roles,
             *_exposures(plan, exposures_text),
             *_verify(plan),
             *truths_section(plan),

@@ -13,9 +13,10 @@ from hfaccess.errors import InputError, InvalidInput
 from hfaccess.install.exposures import PlannedExposure, annotation_conflicts, planned_exposures
 from hfaccess.install.hardening import hardening_manifests
 from hfaccess.install.impersonation import impersonable_groups
-from hfaccess.install.rbac import rbac_manifests
+from hfaccess.install.rbac import elevated_binding_manifest, rbac_manifests
 from hfaccess.install.values import ChartCredential, helm_values
 from hfaccess.models import ClusterRole, EnvironmentRef, InstallMode
+from hfaccess.policy.elevation import elevated_group
 
 T = TypeVar("T")
 
@@ -67,10 +68,17 @@ def install_plan(ref: EnvironmentRef, source: str | None = None) -> InstallPlan:
         field = f"environments.{ref.name}.exposures"
         raise InvalidInput(InputError(file, field, reason) for reason in conflicts)
     role = ref.environment.cluster_role
+    rbac = rbac_manifests(role)
+    glass = ref.environment.break_glass
+    elevated: list[str] = []
+    if glass is not None:
+        group = elevated_group(ref.customer.name, ref.name)
+        rbac.append(elevated_binding_manifest(group, glass.role))
+        elevated.append(group)
     return InstallPlan(
         ref,
-        tuple(rbac_manifests(role)),
+        tuple(rbac),
         tuple(planned_exposures(ref)),
         hardening=tuple(hardening_manifests(ref)),
-        impersonation_groups=tuple(impersonable_groups(ref)),
+        impersonation_groups=tuple(impersonable_groups(ref, elevated)),
     )

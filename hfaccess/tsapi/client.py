@@ -14,11 +14,13 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from hfaccess.tsapi.attributes import DeviceAttributes
 from hfaccess.tsapi.errors import (
     ApiError,
     InvalidResponse,
@@ -224,6 +226,53 @@ class TailscaleClient:
             return False
         return True
 
+    # -- configuration audit log -----------------------------------------------------------
+
+    def configuration_log(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Every configuration audit event from `start` to `end` (the API does not paginate:
+        the window is the bound). Needs scope `logs:configuration:read` or `all:read`."""
+        path = self._tailnet_path("logging", "configuration")
+        params = {"start": _rfc3339(start), "end": _rfc3339(end)}
+        body = self._json(self._call("GET", path, params=params), "GET", path)
+        entries = body.get("logs") if isinstance(body, dict) else None
+        if entries is None and isinstance(body, dict) and not body:
+            return []  # an empty window may answer `{}`
+        if not isinstance(entries, list):
+            raise InvalidResponse("GET", path, "no 'logs' list")
+        return [e for e in entries if isinstance(e, dict)]
+
+    # -- device posture attributes (elevation) ---------------------------------------------
+
+    def get_device_attributes(self, device_id: str) -> DeviceAttributes:
+        """A device's posture attributes and the expiries of its custom ones."""
+        path = f"{API_PREFIX}/device/{_segment(device_id)}/attributes"
+        body = self._json(self._call("GET", path), "GET", path)
+        if not isinstance(body, dict):
+            raise InvalidResponse("GET", path, "not an object")
+        return DeviceAttributes.from_api(body)
+
+    def set_device_attribute(
+        self, device_id: str, key: str, value: str, *, expiry: str, comment: str
+    ) -> None:
+        """Set a custom attribute with an RFC 3339 `expiry`; Tailscale removes it then."""
+        path = f"{API_PREFIX}/device/{_segment(device_id)}/attributes/{_segment(key)}"
+        body = {"value": value, "expiry": expiry, "comment": comment}
+        self._call(
+            "POST",
+            path,
+            content=json.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def delete_device_attribute(self, device_id: str, key: str) -> bool:
+        """Remove a custom attribute; True if removed now, False if it was not set."""
+        path = f"{API_PREFIX}/device/{_segment(device_id)}/attributes/{_segment(key)}"
+        try:
+            self._call("DELETE", path)
+        except NotFound:
+            return False
+        return True
+
     # -- plumbing --------------------------------------------------------------------------
 
     def _tailnet_path(self, *parts: str) -> str:
@@ -348,6 +397,11 @@ class TailscaleClient:
         if self._token:
             text = text.replace(self._token, "<redacted>")
         return text
+
+
+def _rfc3339(moment: datetime) -> str:
+    """UTC, seconds precision, `Z` suffix: what the logging endpoints take."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _dump(policy: Mapping[str, Any]) -> bytes:

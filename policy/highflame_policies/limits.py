@@ -89,3 +89,11 @@ HARDENED_SECCOMP: Final = "RuntimeDefault"
 PROXY_CLASS_NAME: Final = "highflame-hardened"
 RESOURCE_KINDS: Final = ("cpu", "memory")
 POST_RENDER_SCRIPT: Final = "post-render.sh"
+# Break-glass: the groups elevations impersonate, and the bindings that may bind them.
+ELEVATED_GROUP_PREFIX: Final = "highflame-elevated-"
+BINDING_TYPES: Final = (
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBindingPatch",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBindingPatch",
+)

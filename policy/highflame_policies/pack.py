@@ -11,6 +11,7 @@ from pulumi_policy import (
 )
 
 from highflame_policies.credentials import validate_credential_tags
+from highflame_policies.elevation import validate_elevated_binding
 from highflame_policies.hardening import validate_release_hardened
 from highflame_policies.rbac import validate_sre_role_read_only
 from highflame_policies.release import (
@@ -69,6 +70,14 @@ def policies() -> list[Policy]:
             "requests and limits; proxies use ProxyClass highflame-hardened; the release runs "
             "the shipped post-renderer (impersonation narrowed to named groups).",
             validate=validate_release_hardened,
+            enforcement_level=MANDATORY,
+        ),
+        ResourceValidationPolicy(
+            name="elevated-binding-needs-break-glass",
+            description="A binding of an elevated group (highflame-elevated-<c>-<env>) exists "
+            "only in that environment's stack, only when customers/<c>.yaml gives the "
+            "environment break_glass, and only to break_glass.role.",
+            validate=validate_elevated_binding,
             enforcement_level=MANDATORY,
         ),
         StackValidationPolicy(
