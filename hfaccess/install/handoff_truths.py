@@ -19,6 +19,7 @@ from hfaccess.install.hardening import (
 from hfaccess.install.impersonation import ROLE_NAME
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.scan import CHART_ALLOWLIST
+from hfaccess.models import InstallMode
 
 NS = chart.RELEASE_NAMESPACE
 
@@ -33,8 +34,13 @@ def hardening_section(plan: InstallPlan) -> list[str]:
     network = (
         f"**NetworkPolicy `{NETWORK_POLICY_NAME}`** in `{NS}` (in `hardening.yaml`): no "
         "ingress; egress only to DNS (53), the API server (443/6443), Tailscale and Let's "
-        "Encrypt on 443/tcp, and UDP 41641/3478. Apply after Step 1: "
-        "`kubectl apply -f hardening.yaml`. Your CNI must enforce NetworkPolicies; if it does "
+        "Encrypt on 443/tcp, and UDP 41641/3478. "
+        + (
+            "Highflame applies it through its Pulumi stack, after the release. "
+            if plan.mode is InstallMode.MANAGED
+            else "Apply after Step 1: `kubectl apply -f hardening.yaml`. "
+        )
+        + "Your CNI must enforce NetworkPolicies; if it does "
         "not, Highflame sets `network_policy: false` for this environment and the egress "
         "firewall is the only control."
         if plan.ref.environment.network_policy
