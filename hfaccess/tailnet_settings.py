@@ -34,7 +34,8 @@ CONSEQUENCES: Final = {
 class TailnetSettingsConfig(BaseModel):
     """`tailnet_settings:` in tailnet/highflame.yaml: safe defaults, all on."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: `https: "no"` is an error, never a truthy string (fail closed)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     https: bool = True
     network_flow_logging: bool = True

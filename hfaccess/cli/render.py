@@ -15,7 +15,7 @@ from hfaccess.cli.common import (
     err,
     fail,
     fail_invalid,
-    load_or_exit,
+    gated_model_or_exit,
     out,
 )
 from hfaccess.errors import InvalidInput
@@ -44,7 +44,7 @@ def render(
     highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
 ) -> None:
     """Render stacks' artifacts. One --stack writes into OUT itself; --all or several, OUT/<stack>/."""
-    model = load_or_exit(customers, highflame)
+    model = gated_model_or_exit(customers, highflame)  # the same gate as validate
     names = model.registry.stack_names() if all_stacks else list(stack or [])
     if not names:
         fail(["render: give --stack NAME or --all"], code=2)

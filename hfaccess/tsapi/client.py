@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 
+from hfaccess.policy.reader import PolicyFileError, parse_policy_text
 from hfaccess.tsapi.attributes import DeviceAttributes
 from hfaccess.tsapi.errors import (
     ApiError,
@@ -98,7 +99,10 @@ class TailscaleClient:
         """The live policy file as JSON, with its ETag."""
         path = self._tailnet_path("acl")
         response = self._call("GET", path, headers={"Accept": "application/json"})
-        policy = self._json(response, "GET", path)
+        try:
+            policy = parse_policy_text(response.text)
+        except PolicyFileError as exc:
+            raise InvalidResponse("GET", path, f"not a readable policy file ({exc})") from None
         if not isinstance(policy, dict):
             raise InvalidResponse("GET", path, "the policy file is not a JSON object")
         return PolicyFile(policy=policy, etag=str(response.headers.get("ETag", "")))

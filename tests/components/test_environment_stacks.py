@@ -54,7 +54,8 @@ def test_oauth_environment_gets_one_client_with_its_customers_tag_only(
 
     host = f"{stack}-kube"
     assert run.outputs["apiServerHost"] == host
-    assert run.outputs["kubeconfigCommand"] == f"tailscale configure kubeconfig {host}"
+    env = stack.removeprefix(f"{customer}-")
+    assert run.outputs["kubeconfigCommand"] == f"python -m hfaccess connect {customer} {env}"
     assert run.outputs["credentialKind"] == "oauth"
     assert run.outputs["oauthClientId"] == f"{stack}-oauth-client-id"
     assert run.outputs["oauthClientSecret"] == MOCK_OAUTH_SECRET
@@ -100,7 +101,7 @@ def test_revoked_environment_declares_no_credential(tmp_path: Path, acme: dict[s
     assert run.resources == []
     assert run.outputs == {
         "apiServerHost": "acme-prod-kube",
-        "kubeconfigCommand": "tailscale configure kubeconfig acme-prod-kube",
+        "kubeconfigCommand": "python -m hfaccess connect acme prod",
         "operatorTag": "tag:k8s-operator-acme",
         "revoked": True,
     }

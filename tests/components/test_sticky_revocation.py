@@ -135,3 +135,11 @@ def test_an_unreadable_live_policy_declares_nothing(tmp_path: Path) -> None:
     # get_acl answers JSON that is not an object: nothing can be proven, nothing is declared.
     with pytest.raises(pulumi.RunError, match="live policy file could not be read"):
         run_stack("tailnet", root=copy_root(tmp_path), live_policy=[])  # type: ignore[arg-type]
+
+
+def test_a_live_policy_with_a_duplicated_key_is_refused(tmp_path: Path) -> None:
+    """The live policy is read by the one policy reader: a duplicated key, which plain JSON
+    parsing would silently resolve, cannot be proven free of a kill and declares nothing."""
+    text = '{"tagOwners": {}, "grants": [], "grants": []}'
+    with pytest.raises(pulumi.RunError, match="could not be read as a policy"):
+        run_stack("tailnet", root=copy_root(tmp_path), live_policy=text)

@@ -39,5 +39,7 @@ def test_live_differences_name_each_setting() -> None:
 def test_unknown_field_and_plain_http_link_are_refused() -> None:
     with pytest.raises(ValidationError):
         TailnetSettingsConfig.model_validate({"htps": True})
+    with pytest.raises(ValidationError):
+        TailnetSettingsConfig.model_validate({"https": "no"})
     with pytest.raises(ValidationError, match="https://"):
         TailnetSettingsConfig(acls_external_link="http://example.com")

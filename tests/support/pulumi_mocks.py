@@ -124,9 +124,10 @@ class ProgramRun:
 class RecordingMocks(pulumi.runtime.Mocks):
     """Records registrations; answers like a provider would for the outputs the program reads."""
 
-    def __init__(self, run: ProgramRun, live_policy: dict[str, Any] | None = None) -> None:
+    def __init__(self, run: ProgramRun, live_policy: dict[str, Any] | str | None = None) -> None:
         self.run = run
-        # What the provider's get_acl answers: the live policy file (default: a new tailnet's).
+        # What the provider's get_acl answers: the live policy file (default: a new tailnet's),
+        # as a document or as raw text.
         self.live_policy = DEFAULT_TAILNET_POLICY if live_policy is None else live_policy
 
     def new_resource(
@@ -153,7 +154,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         if args.token == GET_ACL:
-            text = json.dumps(self.live_policy, indent=2)
+            live = self.live_policy
+            text = live if isinstance(live, str) else json.dumps(live, indent=2)
             return {"id": "acl", "json": text, "hujson": text}, []
         return {}, None
 
@@ -201,7 +203,7 @@ def run_in_stack(
     secret_keys: list[str] | None = None,
     root: Path = REPO,
     *,
-    live_policy: dict[str, Any] | None = None,
+    live_policy: dict[str, Any] | str | None = None,
 ) -> ProgramRun:
     """Run `body` as the program of `stack` under fresh mocks and collect what it registered.
 
@@ -263,7 +265,7 @@ def run_stack(
     config: dict[str, str] | None = None,
     secret_keys: list[str] | None = None,
     *,
-    live_policy: dict[str, Any] | None = None,
+    live_policy: dict[str, Any] | str | None = None,
 ) -> ProgramRun:
     """Run the real program (`components.program.run`) for `stack` under mocks; `live_policy`
     is what the tailnet's policy file holds now (default: a new tailnet's)."""
