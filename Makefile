@@ -4,6 +4,7 @@
 #   make test     set up venv/ and .venv-scan/, then lint (ruff), type-check (mypy --strict),
 #                 scan the workflows (zizmor --offline, fails on medium/high) and run the tests
 #                 (which run checkov over every manifest the project renders)
+#   make report   write the access report (a static site) into build/report/
 #   make verify-chart  template the real tailscale-operator chart with each stack's values (needs
 #                      helm and network, or CHART=<local chart dir or .tgz>) and check the
 #                      operator it yields
@@ -16,7 +17,7 @@ SCAN_VENV ?= .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 export HFACCESS_SCAN_BIN := $(abspath $(SCAN_VENV))/bin
 
-.PHONY: setup scan-setup scan-workflows render test verify-chart bench clean
+.PHONY: setup scan-setup scan-workflows render test verify-chart bench clean report
 
 setup: $(STAMP)
 
@@ -57,6 +58,11 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
 	$(PY) -m benchmarks.run --json build/benchmarks.json --plot docs/performance.png
 	$(PY) benchmarks/kill_bench.py
+	$(PY) -m benchmarks.report_bench
+
+# The access report (static site, opens offline): build/report/index.html
+report: $(STAMP)
+	$(PY) -m hfaccess report --out build/report
 
 verify-chart: $(STAMP) $(SCAN_STAMP)
 	PYTHON=$(PY) scripts/verify-chart.sh $(if $(CHART),--chart $(CHART))

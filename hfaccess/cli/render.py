@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from hfaccess.artifact_diff import MANIFEST, manifest_document
 from hfaccess.cli.common import (
     DEFAULT_CUSTOMERS_DIR,
     DEFAULT_HIGHFLAME_FILE,
@@ -61,6 +62,10 @@ def render(
         target = out_dir / name if nested else out_dir
         for path in write_artifacts(target, artifacts):
             out.print(f"wrote {path.as_posix()}", markup=False)
+    if nested:  # lets `diff` tell a stack not rendered here from a stack removed
+        manifest = out_dir / MANIFEST
+        manifest.write_text(manifest_document(names, complete=all_stacks), encoding="utf-8")
+        out.print(f"wrote {manifest.as_posix()}", markup=False)
     for warning in (w for s in stacks for w in render_warnings(s, model)):
         err.print(f"WARNING: {warning}", markup=False)
     if any(isinstance(s, TailnetStack) for s in stacks):

@@ -204,6 +204,7 @@ def test_the_sample_registry_passes_every_gate(tmp_path: Path) -> None:
         "acme-dev",
         "acme-prod",
         "globex-prod",
+        "render.json",  # which stacks were rendered, for `diff`
         "tailnet",
     ]
 
