@@ -12,6 +12,7 @@ from hfaccess.install.artifacts import environment_artifacts, environment_warnin
 from hfaccess.policy.artifacts import tailnet_artifacts
 from hfaccess.policy.elevation import unrecorded_admin_notes
 from hfaccess.registry.stacks import EnvironmentStack, StackRef, TailnetStack
+from hfaccess.registry.tailnet_settings import settings_warnings
 from hfaccess.registry.workspace import AccessModel
 
 Artifacts = dict[str, str]
@@ -25,8 +26,15 @@ KNOWN_ARTIFACTS = frozenset(
         "rbac.yaml",
         "exposures.yaml",
         "INSTALL.md",
+        "hardening.yaml",
+        "post-render.sh",
+        "kustomization.yaml",
+        "tailnet-settings.json",
     }
 )
+
+# Artifacts that are programs (the Helm post-renderer): written executable.
+EXECUTABLE_ARTIFACTS = frozenset({"post-render.sh"})
 
 
 def render_stack(stack: StackRef, model: AccessModel) -> Artifacts:
@@ -54,6 +62,11 @@ def render_warnings(stack: StackRef, model: AccessModel | None = None) -> list[s
     return []
 
 
+def tailnet_settings_warnings(model: AccessModel) -> list[str]:
+    """Tailnet settings turned off in tailnet/highflame.yaml (printed by `render`)."""
+    return settings_warnings(model.highflame.tailnet_settings)
+
+
 def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:
     """Write one stack's artifacts into `directory`, removing stale known ones."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -63,5 +76,7 @@ def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:
     for name, content in sorted(artifacts.items()):
         path = directory / name
         path.write_text(content, encoding="utf-8")
+        if name in EXECUTABLE_ARTIFACTS:
+            path.chmod(0o755)
         written.append(path)
     return written

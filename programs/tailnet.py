@@ -7,6 +7,7 @@ from typing import Any
 import pulumi
 
 from components.tailnet_policy import TailnetPolicy, live_policy
+from components.tailnet_settings import declare_tailnet_settings
 from hfaccess.policy.builder import customer_accesses
 from hfaccess.policy.gate import checked_policy
 from hfaccess.policy.serialize import policy_digest
@@ -49,6 +50,7 @@ def declare_tailnet(model: AccessModel, settings: StackSettings) -> dict[str, An
         adopt_existing=settings.adopt_existing_policy,
         opts=pulumi.ResourceOptions(providers=[provider]),
     )
+    declare_tailnet_settings(model.highflame.tailnet_settings, provider)
     accesses = customer_accesses(model)
     return {
         "policySha256": policy_digest(text),

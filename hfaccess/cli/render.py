@@ -20,8 +20,14 @@ from hfaccess.cli.common import (
     out,
 )
 from hfaccess.registry.errors import InvalidInput
-from hfaccess.registry.stacks import UnknownStackError, parse_stack
-from hfaccess.render import Artifacts, render_stack, render_warnings, write_artifacts
+from hfaccess.registry.stacks import TailnetStack, UnknownStackError, parse_stack
+from hfaccess.render import (
+    Artifacts,
+    render_stack,
+    render_warnings,
+    tailnet_settings_warnings,
+    write_artifacts,
+)
 
 
 def render(
@@ -62,6 +68,9 @@ def render(
         out.print(f"wrote {manifest.as_posix()}", markup=False)
     for warning in (w for s in stacks for w in render_warnings(s, model)):
         err.print(f"WARNING: {warning}", markup=False)
+    if any(isinstance(s, TailnetStack) for s in stacks):
+        for warning in tailnet_settings_warnings(model):
+            err.print(f"WARNING: {warning}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from components.tailnet_policy import TailnetPolicy
+from components.tailnet_settings import HighflameTailnetSettings
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.serialize import policy_digest
 from hfaccess.registry.stacks import TailnetStack
@@ -27,6 +28,7 @@ from tests.support.files import REPO
 from tests.support.pulumi_mocks import run_in_stack, run_stack, stack_config
 
 ACL = "tailscale:index/acl:Acl"
+SETTINGS = "tailscale:index/tailnetSettings:TailnetSettings"
 
 
 def test_one_acl_inside_tailnet_policy_applies_exactly_the_rendered_checked_policy() -> None:
@@ -34,7 +36,13 @@ def test_one_acl_inside_tailnet_policy_applies_exactly_the_rendered_checked_poli
     acl = run.one(ACL)
     assert acl.parent_types == [TailnetPolicy.TYPE]
     assert_inside_components_with_explicit_provider(run)
-    assert {r.typ for r in run.resources} == {PROVIDER_TYPE, TailnetPolicy.TYPE, ACL}
+    assert {r.typ for r in run.resources} == {
+        PROVIDER_TYPE,
+        TailnetPolicy.TYPE,
+        ACL,
+        HighflameTailnetSettings.TYPE,
+        SETTINGS,
+    }
 
     model = load_model(REPO / "customers", REPO / "tailnet/highflame.yaml")
     rendered = render_stack(TailnetStack(), model)["policy.json"]
@@ -152,3 +160,17 @@ def test_each_customers_access_is_computed_once_per_run(monkeypatch: pytest.Monk
     run = run_stack("tailnet")
     assert sorted(calls) == sorted(set(calls))
     assert len(calls) == run.outputs["customerCount"] > 0
+
+
+def test_tailnet_settings_are_declared_on_from_highflame_yaml() -> None:
+    run = run_stack("tailnet")
+    settings = run.one(SETTINGS)
+    assert settings.parent_types == [HighflameTailnetSettings.TYPE]
+    assert settings.inputs["httpsEnabled"] is True
+    assert settings.inputs["networkFlowLoggingOn"] is True
+    assert settings.inputs["devicesApprovalOn"] is True
+    assert settings.inputs["aclsExternallyManagedOn"] is True
+    assert settings.inputs["aclsExternalLink"].startswith("https://")
+    model = load_model(REPO / "customers", REPO / "tailnet/highflame.yaml")
+    rendered = json.loads(render_stack(TailnetStack(), model)["tailnet-settings.json"])
+    assert {k: settings.inputs[k] for k in rendered} == rendered  # render shows what is applied
