@@ -29,7 +29,7 @@ def registry(tmp_path: Path) -> Path:
 
 
 def test_table(fake: FakeTailscale, registry: Path) -> None:
-    result = run_cli("fleet", "--customers", str(registry))
+    result = run_cli("fleet", "--all", "--customers", str(registry))
     assert result.exit_code == 0, result.stderr
     assert "Fleet (5 environments)" in result.stdout
     assert "acme/staging" in result.stdout
@@ -69,3 +69,19 @@ def test_invalid_registry_exits_1(fake: FakeTailscale, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "bad.yaml: environments: required field is missing" in result.stderr
     assert fake.requests == []
+
+
+def test_summary_first_then_only_environments_with_problems(
+    fake: FakeTailscale, registry: Path
+) -> None:
+    result = run_cli("fleet", "--customers", str(registry))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == (
+        "5 environments: 5 active, 0 revoked, 2 with problems; "
+        "7 tailnet item(s) not explained by the registry"
+    )
+    assert "Fleet (2 environments)" in result.stdout
+    assert "acme/staging" in result.stdout  # its operator runs 1.94.1: a problem
+    assert "globex/prod" not in result.stdout  # healthy: listed only with --all
+    assert "operator-acme-prod-kube" in result.stdout
