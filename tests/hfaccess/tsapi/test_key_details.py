@@ -11,7 +11,7 @@ import pytest
 
 from hfaccess.tsapi import TailscaleClient, client_from_env
 from hfaccess.tsapi.client import KEY_READ_WORKERS, key_entry_complete
-from tests.support.fake_tailscale import FakeTailscale, Fault, large_tailnet
+from tests.support.fake_tailscale import FakeTailscale, Fault, TailnetState, large_tailnet
 from tests.support.tailnet_seed import keys, seeded_state
 
 KEY_READ = r"/api/v2/tailnet/-/keys/.+"
@@ -47,13 +47,17 @@ def test_a_sparse_entry_is_read_once_per_client_even_across_listings() -> None:
 def test_sparse_reads_retry_faults_and_skip_keys_deleted_meanwhile() -> None:
     sparse = frozenset({"kAcmeProd", "kAcmeStaging"})
     sleeps: list[float] = []
+
+    def gone(state: TailnetState) -> None:
+        del state.keys["kAcmeStaging"]
+
     with FakeTailscale(seeded_state(), sparse_keys=sparse) as fake:
         fake.add_fault(Fault(path=".*/keys/kAcmeProd", method="GET", status=502, times=2))
         fake.add_fault(
             Fault(
                 path=".*/keys/kAcmeStaging",
                 method="GET",
-                on_request=lambda state: state.keys.pop("kAcmeStaging"),
+                on_request=gone,
             )
         )
         with _client(fake, sleeps) as client:
@@ -84,7 +88,7 @@ def test_individual_reads_are_bounded() -> None:
                 with lock:
                     in_flight -= 1
 
-        fake.handle = counted  # type: ignore[method-assign]
+        fake.handle = counted  # type: ignore[method-assign,assignment]
         with _client(fake) as client:
             assert len(client.list_key_details()) == len(state.keys)
     assert 1 < peak <= KEY_READ_WORKERS
