@@ -17,6 +17,7 @@ from components.kubernetes_provider import cluster_provider
 from hfaccess.install import chart
 from hfaccess.install.exposures import PlannedExposure
 from hfaccess.install.plan import InstallPlan
+from hfaccess.install.rbac import BINDING_NAME
 from hfaccess.install.values import ChartCredential
 from hfaccess.models import CredentialKind, ExposureVia
 from hfaccess.settings import StackSettings
@@ -108,9 +109,10 @@ class ClusterInstall(pulumi.ComponentResource):
             else:
                 # roleRef is immutable: a role change replaces the binding, deleting it first
                 # because its name is fixed.
+                binding = manifest["metadata"]["name"]
                 created.append(
                     k8s.rbac.v1.ClusterRoleBinding(
-                        f"{name}-binding",
+                        f"{name}-binding" if binding == BINDING_NAME else f"{name}-{binding}",
                         metadata=manifest["metadata"],
                         role_ref=manifest["roleRef"],
                         subjects=manifest["subjects"],

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from hfaccess import names
 from hfaccess.errors import DOCUMENT, InputError, InvalidInput
+from hfaccess.posture import PostureCondition
 from hfaccess.validation import validate_document
 from hfaccess.yamlio import YamlReadError, load_yaml_file
 
@@ -44,6 +45,9 @@ class SreConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     members: list[TailnetLogin] = Field(default_factory=list)
+    posture: list[PostureCondition] = Field(
+        default_factory=list, description="conditions every SRE device must meet (srcPosture)"
+    )
 
     @field_validator("members")
     @classmethod
@@ -55,12 +59,33 @@ class SreConfig(BaseModel):
         return sorted(lowered)
 
 
+def _recorder_tag(value: str) -> str:
+    if not _TAG_RE.fullmatch(value):
+        raise ValueError(f"not a tag (tag:name): {value!r}")
+    if value.startswith(("tag:k8s-", "tag:cust-")):
+        raise ValueError(f"{value!r} is in the customers' tag space")
+    return value
+
+
+class RecordingConfig(BaseModel):
+    """Highflame's session recorders (tsrecorder): where recorded sessions are streamed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    recorder_tag: Annotated[str, AfterValidator(_recorder_tag)]
+    storage: str = Field(
+        default="",
+        description="where the recorder keeps recordings, in words for the customer's handoff",
+    )
+
+
 class HighflameConfig(BaseModel):
     """The part of the tailnet policy that belongs to Highflame, not to any customer."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sre: SreConfig = Field(default_factory=SreConfig)
+    recording: RecordingConfig | None = None
     operator_tag_owners: list[str] = Field(
         default_factory=list,
         description="owners of every tag:k8s-operator-<c>: [] means tailnet admins only",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlparse
@@ -16,6 +17,8 @@ from urllib.parse import urlparse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hfaccess import names
+from hfaccess.durations import MAX_ELEVATION, format_duration, parse_duration
+from hfaccess.highflame import TailnetLogin
 
 
 class ClusterRole(StrEnum):
@@ -116,6 +119,38 @@ class Exposure(_Strict):
         return 443 if self.via is ExposureVia.INGRESS else self.port
 
 
+class BreakGlass(_Strict):
+    """Time-boxed elevation in one environment: who may get `role`, and for how long at most.
+
+    Nothing here is standing access: an engineer holds `role` only while `hfaccess elevate` has
+    set their devices' elevation attribute, which Tailscale removes at its expiry.
+    """
+
+    role: ClusterRole
+    engineers: list[TailnetLogin] = Field(min_length=1)
+    max_duration: str
+
+    @field_validator("engineers")
+    @classmethod
+    def _unique_engineers(cls, value: list[str]) -> list[str]:
+        duplicates = sorted({m for m in value if value.count(m) > 1})
+        if duplicates:
+            raise ValueError(f"listed more than once: {', '.join(duplicates)}")
+        return sorted(value)
+
+    @field_validator("max_duration")
+    @classmethod
+    def _bounded_duration(cls, value: str) -> str:
+        duration = parse_duration(value)
+        if duration > MAX_ELEVATION:
+            raise ValueError(f"at most {format_duration(MAX_ELEVATION)} (got {value!r})")
+        return format_duration(duration)
+
+    @property
+    def max_timedelta(self) -> timedelta:
+        return parse_duration(self.max_duration)
+
+
 class Environment(_Strict):
     """One deployment of Highflame in one customer cluster."""
 
@@ -127,6 +162,7 @@ class Environment(_Strict):
     )
     exposures: dict[ExposureName, Exposure] = Field(default_factory=dict)
     revoked: bool = False
+    break_glass: BreakGlass | None = None
 
     @field_validator("oidc_issuer")
     @classmethod
@@ -144,6 +180,24 @@ class Environment(_Strict):
             raise ValueError("credentials: federated needs oidc_issuer (the cluster's OIDC issuer)")
         if self.credentials is CredentialKind.OAUTH and self.oidc_issuer is not None:
             raise ValueError("oidc_issuer is only used with credentials: federated")
+        return self
+
+    @model_validator(mode="after")
+    def _break_glass_elevates(self) -> Environment:
+        if self.break_glass is None:
+            return self
+        if self.revoked:
+            raise ValueError("break_glass on a revoked environment: remove break_glass")
+        if self.break_glass.role is ClusterRole.HIGHFLAME_SRE:
+            raise ValueError(
+                "break_glass.role highflame-sre is the read-only standing role, never an "
+                "elevation: use view or cluster-admin"
+            )
+        if self.break_glass.role is self.cluster_role:
+            raise ValueError(
+                f"break_glass.role {self.break_glass.role.value} is already the standing "
+                "cluster_role: elevation would grant nothing"
+            )
         return self
 
 

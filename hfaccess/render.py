@@ -20,6 +20,7 @@ from pathlib import Path
 
 from hfaccess.install.artifacts import environment_artifacts, environment_warnings
 from hfaccess.policy.artifacts import tailnet_artifacts
+from hfaccess.policy.elevation import unrecorded_admin_notes
 from hfaccess.stacks import EnvironmentStack, StackRef, TailnetStack
 from hfaccess.workspace import AccessModel
 
@@ -47,10 +48,19 @@ def render_stack(stack: StackRef, model: AccessModel) -> Artifacts:
     raise TypeError(stack)  # pragma: no cover - StackRef is a closed union
 
 
-def render_warnings(stack: StackRef) -> list[str]:
+def render_warnings(stack: StackRef, model: AccessModel | None = None) -> list[str]:
     """Lines `render` must print loudly for this stack (for example a cluster-admin binding)."""
     if isinstance(stack, EnvironmentStack):
-        return environment_warnings(stack.ref)
+        unrecorded = (
+            [
+                n
+                for n in unrecorded_admin_notes(model.registry, model.highflame)
+                if n.startswith(f"{stack.ref.stack}:")
+            ]
+            if model is not None
+            else []
+        )
+        return [*environment_warnings(stack.ref), *unrecorded]
     return []
 
 
@@ -152,6 +162,10 @@ def render_into(
     Raises InvalidInput (and leaves OUT untouched) when any stack is refused.
     """
     summary = RenderSummary()
+    # Per stack, unrecorded_admin_notes would scan the registry each time: quadratic.
+    unrecorded: dict[str, list[str]] = {}
+    for note in unrecorded_admin_notes(model.registry, model.highflame):
+        unrecorded.setdefault(note.split(":", 1)[0], []).append(note)
     parent = out_dir.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.render-", dir=parent))
@@ -160,7 +174,9 @@ def render_into(
         for stack in stacks:
             target = out_dir / stack.name if nested else out_dir
             staged.append(_stage(stack.name, render_stack(stack, model), target, staging))
-            summary.warnings += render_warnings(stack)
+            if isinstance(stack, EnvironmentStack):  # as render_warnings, notes computed once
+                summary.warnings += environment_warnings(stack.ref)
+                summary.warnings += unrecorded.get(stack.name, [])
             summary.stacks += 1
             if progress is not None:
                 progress(summary.stacks)

@@ -13,6 +13,7 @@ from hfaccess.errors import InputError, InvalidInput
 from hfaccess.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
 from hfaccess.highflame import HighflameConfig, load_highflame
 from hfaccess.models import Registry
+from hfaccess.policy.elevation import input_errors as elevation_input_errors
 from hfaccess.registry import load_registry
 from hfaccess.settings import (
     DISABLE_DEFAULT_PROVIDERS,
@@ -48,10 +49,17 @@ def load_model(
         config = load_highflame(highflame)
     except InvalidInput as exc:
         errors.extend(exc.errors)
+    if registry is not None and config is not None:
+        errors.extend(_elevation_errors(registry, config, highflame))
     raise_if_any(errors)
     if registry is None or config is None:  # pragma: no cover - raise_if_any raised already
         raise InvalidInput(errors)
     return AccessModel(registry, config)
+
+
+def _elevation_errors(registry: Registry, config: HighflameConfig, path: Path) -> list[InputError]:
+    """Break-glass engineers must be SRE members, and break-glass needs recording."""
+    return elevation_input_errors(registry, config, path.as_posix())
 
 
 def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError], list[str]]:

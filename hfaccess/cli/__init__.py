@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from hfaccess.cli import check, connect, diff, drift, fleet, kill, render, sre, stacks, validate
+from hfaccess.cli import elevate as elevate_command
 
 app = typer.Typer(
     name="hfaccess",
@@ -17,6 +18,7 @@ app = typer.Typer(
 # Each command module registers its own commands; add new modules here.
 for _module in (validate, render, check, stacks, diff, drift, kill, sre, fleet, connect):
     _module.register(app)
+elevate_command.register(app)
 
 
 def main() -> None:

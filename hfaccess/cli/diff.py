@@ -9,6 +9,7 @@ import typer
 
 from hfaccess.artifact_diff import affected_stacks, compare, load_tree, render_markdown
 from hfaccess.cli.common import fail
+from hfaccess.install.handoff_elevation import unrecorded_admin_stacks
 
 
 def diff(
@@ -45,6 +46,10 @@ def diff(
             "The base branch rendered nothing (it failed or predates `render`): every stack shows as added."
         )
     base, head = load_tree(base_dir), load_tree(head_dir)
+    notes.extend(
+        f"WARNING: {stack}: standing cluster-admin WITHOUT session recording"
+        for stack in unrecorded_admin_stacks(head)
+    )
     diffs = compare(base, head)
     paths: list[str] = []
     if changed_paths is not None:

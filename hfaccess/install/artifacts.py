@@ -14,6 +14,7 @@ from hfaccess.credentials import credential_spec
 from hfaccess.install import chart
 from hfaccess.install.documents import yaml_documents
 from hfaccess.install.handoff import install_guide
+from hfaccess.install.handoff_elevation import access_roles_section
 from hfaccess.install.plan import InstallPlan, install_plan
 from hfaccess.install.values import placeholder_credential
 from hfaccess.models import ClusterRole
@@ -87,5 +88,6 @@ def environment_artifacts(ref: EnvironmentRef, model: AccessModel) -> dict[str, 
         rbac = files["rbac.yaml"] = rbac_text(plan)
         if plan.exposures:
             exposures = files["exposures.yaml"] = exposures_text(plan)
-    files["INSTALL.md"] = install_guide(plan, spec, values, rbac, exposures)
+    roles = access_roles_section(plan, model.registry, model.highflame) if plan.active else []
+    files["INSTALL.md"] = install_guide(plan, spec, values, rbac, exposures, access_roles=roles)
     return files

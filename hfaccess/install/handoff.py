@@ -7,7 +7,7 @@ it on their own cluster. Statements about Highflame's side say so, and how to ge
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from hfaccess import names
 from hfaccess.credentials import CredentialSpec
@@ -473,8 +473,10 @@ def install_guide(
     values_text: str | None,
     rbac_text: str | None,
     exposures_text: str | None,
+    *,
+    access_roles: Sequence[str] = (),
 ) -> str:
-    """The whole INSTALL.md of one environment."""
+    """The whole INSTALL.md of one environment (`access_roles`: standing vs time-boxed roles)."""
     if not plan.active or values_text is None or rbac_text is None:
         lines = [
             *_header(plan),
@@ -494,6 +496,7 @@ def install_guide(
             *_egress(),
             *_install(plan, values_text),
             *_rbac(plan, rbac_text),
+            *access_roles,
             *_exposures(plan, exposures_text),
             *_verify(plan),
             *customer_kill_switch(plan, plan.exposures),

@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 
 from hfaccess.errors import InputError, InvalidInput
 from hfaccess.install.exposures import PlannedExposure, annotation_conflicts, planned_exposures
-from hfaccess.install.rbac import rbac_manifests
+from hfaccess.install.rbac import elevated_binding_manifest, rbac_manifests
 from hfaccess.install.values import ChartCredential, helm_values
 from hfaccess.models import ClusterRole, EnvironmentRef, InstallMode
+from hfaccess.policy.elevation import elevated_group
 
 T = TypeVar("T")
 
@@ -61,4 +62,9 @@ def install_plan(ref: EnvironmentRef, source: str | None = None) -> InstallPlan:
         field = f"environments.{ref.name}.exposures"
         raise InvalidInput(InputError(file, field, reason) for reason in conflicts)
     role = ref.environment.cluster_role
-    return InstallPlan(ref, tuple(rbac_manifests(role)), tuple(planned_exposures(ref)))
+    rbac = rbac_manifests(role)
+    glass = ref.environment.break_glass
+    if glass is not None:
+        group = elevated_group(ref.customer.name, ref.name)
+        rbac.append(elevated_binding_manifest(group, glass.role))
+    return InstallPlan(ref, tuple(rbac), tuple(planned_exposures(ref)))

@@ -106,3 +106,21 @@ def rbac_manifests(role: ClusterRole) -> list[dict[str, Any]]:
     if role is ClusterRole.HIGHFLAME_SRE:
         return [cluster_role_manifest(), binding]
     return [binding]
+
+
+ELEVATED_BINDING_NAME: Final = "highflame-elevated"
+
+
+def elevated_binding_manifest(group: str, role: ClusterRole) -> dict[str, Any]:
+    """The ClusterRoleBinding of one environment's elevated group (break-glass) to `role`.
+
+    Only the environment with `break_glass` binds its group; the tailnet grant impersonating it
+    is gated by a posture attribute that expires, so the binding grants nothing standing.
+    """
+    return {
+        "apiVersion": RBAC_API_VERSION,
+        "kind": "ClusterRoleBinding",
+        "metadata": _metadata(ELEVATED_BINDING_NAME),
+        "roleRef": {"apiGroup": RBAC_GROUP, "kind": "ClusterRole", "name": bound_role_name(role)},
+        "subjects": [{"kind": "Group", "apiGroup": RBAC_GROUP, "name": group}],
+    }

@@ -16,6 +16,7 @@ from hfaccess.policy.access import API_SERVER_PORT, CustomerAccess, customer_acc
 from hfaccess.policy.assertions import policy_tests
 from hfaccess.policy.base import base_sections
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY, kubernetes_capability
+from hfaccess.policy.elevation_build import add_elevation
 from hfaccess.workspace import AccessModel
 
 
@@ -73,4 +74,4 @@ def build_policy(model: AccessModel) -> dict[str, Any]:
         *document.get("tests", []),
         *policy_tests(accesses, sre_group, members),
     ]
-    return document
+    return add_elevation(document, model)

@@ -16,7 +16,12 @@ numbers are those of the "Invariants" list in docs/tailnet-policy.md:
    exposed only by revoked environments;
 6. tests exist: SRE accepted at each active customer's proxy, denied at revoked ones, and each
    customer's devices denied reaching another customer;
-7. names derived from customers never collide.
+7. names derived from customers never collide;
+8. posture, recording and elevation (hfaccess.policy.elevation): postures defined exactly as
+   configured, standing SRE grants posture-gated, elevated grants exactly as break-glass
+   allows (one engineer, its environment's posture and group, recorded), and every recorded
+   customer's operator reaching the recorder (the one rule a customer tag may be the source
+   of, checked under invariant 2).
 
 Every check is linear in the size of the document plus the registry.
 """
@@ -33,7 +38,8 @@ from typing import Any
 from hfaccess import names
 from hfaccess.policy.access import API_SERVER_PORT, CustomerAccess
 from hfaccess.policy.builder import customer_accesses
-from hfaccess.policy.capability import KUBERNETES_CAPABILITY, kubernetes_capability
+from hfaccess.policy.capability import KUBERNETES_CAPABILITY
+from hfaccess.policy.elevation import ElevationView
 from hfaccess.policy.rules import Rule, access_rules, split_host_port, string_list
 from hfaccess.registry import derived_names
 from hfaccess.workspace import AccessModel
@@ -67,6 +73,7 @@ class _Tags:
 
     owner: dict[str, str]  # customer tag -> customer name
     access: dict[str, CustomerAccess]  # customer name -> access
+    elevation: ElevationView  # postures, recording, break-glass (the builder's own view)
 
     def of(self, host: str) -> str | None:
         return self.owner.get(host)
@@ -83,7 +90,7 @@ def _index(model: AccessModel) -> _Tags:
         access[item.name] = item
         for tag in names.customer_tags(item.name):
             owner.setdefault(tag, item.name)
-    return _Tags(owner, access)
+    return _Tags(owner, access, ElevationView.of(model.registry, model.highflame))
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -153,7 +160,7 @@ def _wildcards(rule: Rule, tags: _Tags, hosts: dict[str, Any]) -> Iterator[Viola
     for selector in rule.src:
         if selector in WILDCARDS:
             yield Violation(2, rule.where, f"src contains {selector!r}")
-        elif tags.of(selector) is not None:
+        elif tags.of(selector) is not None and not tags.elevation.is_recorder_rule(rule):
             yield Violation(
                 2,
                 rule.where,
@@ -190,18 +197,27 @@ def _sre_reach(
             )
             continue
         if rule.src != (sre_group,):
+            elevated = tags.elevation.elevated_target(rule, target.host, customer)
+            if elevated is not None:
+                yield from (Violation(*finding) for finding in elevated)
+                continue
             yield Violation(
                 3, rule.where, f"only {sre_group} may reach {target.host} (src: {list(rule.src)})"
             )
             continue
-        yield from _target_ports(rule, target.host, target.ports, access)
+        yield from _target_ports(rule, target.host, target.ports, access, tags.elevation)
+        yield from (Violation(*f) for f in tags.elevation.standing_posture_of(rule))
         reached[target.host].update(target.ports)
         if target.host == access.device_tag and rule.app.get(KUBERNETES_CAPABILITY) is not None:
             reached[target.host].add(KUBERNETES_CAPABILITY)
 
 
 def _target_ports(
-    rule: Rule, host: str, ports: tuple[str, ...], access: CustomerAccess
+    rule: Rule,
+    host: str,
+    ports: tuple[str, ...],
+    access: CustomerAccess,
+    elevation: ElevationView,
 ) -> Iterator[Violation]:
     if host == access.device_tag:
         allowed = {f"tcp:{API_SERVER_PORT}"}
@@ -209,12 +225,13 @@ def _target_ports(
         if extra:
             yield Violation(3, rule.where, f"{host} gets app capabilities {sorted(extra)}")
         capability = rule.app.get(KUBERNETES_CAPABILITY)
-        if capability is not None and capability != kubernetes_capability():
+        expected = elevation.standing_capability(access.name)
+        if capability is not None and capability != expected:
             yield Violation(
                 3,
                 rule.where,
                 f"{KUBERNETES_CAPABILITY} on {host} must be exactly "
-                f"{kubernetes_capability()} (never system:*), got {capability}",
+                f"{expected} (never system:*), got {capability}",
             )
     else:
         allowed = {f"tcp:{port}" for port in access.ports}
@@ -370,7 +387,7 @@ def _dedupe(items: Iterable[Violation]) -> list[Violation]:
 
 
 def check_policy(document: Any, model: AccessModel) -> list[Violation]:
-    """Every violation of invariants 1-7 in `document` against `model`, sorted; [] when sound."""
+    """Every violation of invariants 1-8 in `document` against `model`, sorted; [] when sound."""
     if not isinstance(document, dict):
         return [Violation(0, "(document)", "a policy must be a JSON object")]
     found: list[Violation] = []
@@ -381,9 +398,11 @@ def check_policy(document: Any, model: AccessModel) -> list[Violation]:
     hosts = hosts if isinstance(hosts, dict) else {}
     problems: list[str] = []
     reached: dict[str, set[str]] = defaultdict(set)
-    for rule in access_rules(document, problems):
+    rules = list(access_rules(document, problems))
+    for rule in rules:
         found.extend(_wildcards(rule, tags, hosts))
         found.extend(_sre_reach(rule, tags, sre, reached))
+    found.extend(Violation(*f) for f in tags.elevation.document_findings(document, rules))
     found.extend(Violation(0, *problem.split(": ", 1)) for problem in problems)
     found.extend(_undefined_tags(document, owners, tags))
     found.extend(_missing_reach(tags, reached, sre))

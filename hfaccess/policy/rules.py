@@ -28,6 +28,7 @@ class Rule:
     src: tuple[str, ...]
     targets: tuple[Target, ...]
     app: dict[str, Any] = field(default_factory=dict)
+    src_posture: tuple[str, ...] = ()  # grants' `srcPosture` (named postures required of src)
 
 
 def string_list(value: Any) -> tuple[str, ...] | None:
@@ -57,7 +58,11 @@ def _grant(index: int, grant: Any, problems: list[str]) -> Rule | None:
     if src is None or dst is None or ip is None or not isinstance(app, dict):
         problems.append(f"{where}: src, dst and ip must be lists of strings, app an object")
         return None
-    return Rule(where, src, tuple(Target(host, ip) for host in dst), app)
+    posture = string_list(grant.get("srcPosture", []))
+    if posture is None:
+        problems.append(f"{where}: srcPosture must be a list of strings")
+        return None
+    return Rule(where, src, tuple(Target(host, ip) for host in dst), app, posture)
 
 
 def _acl(index: int, acl: Any, problems: list[str]) -> Rule | None:

@@ -55,6 +55,8 @@ def mark_revoked(text: str, environment: str | None, display: str) -> str | None
     if target.get("revoked") is True:
         return None
     target["revoked"] = True
+    if environment is not None:
+        target.pop("break_glass", None)  # a revoked environment may not keep break-glass
     return dump_roundtrip(data)
 
 

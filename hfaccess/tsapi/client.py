@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
+from hfaccess.tsapi.attributes import DeviceAttributes
 from hfaccess.tsapi.errors import (
     ApiError,
     InvalidResponse,
@@ -251,6 +252,38 @@ class TailscaleClient:
         """Remove a device from the tailnet; True if deleted now, False if already gone."""
         try:
             self._call("DELETE", f"{API_PREFIX}/device/{_segment(device_id)}")
+        except NotFound:
+            return False
+        return True
+
+    # -- device posture attributes (elevation) ---------------------------------------------
+
+    def get_device_attributes(self, device_id: str) -> DeviceAttributes:
+        """A device's posture attributes and the expiries of its custom ones."""
+        path = f"{API_PREFIX}/device/{_segment(device_id)}/attributes"
+        body = self._json(self._call("GET", path), "GET", path)
+        if not isinstance(body, dict):
+            raise InvalidResponse("GET", path, "not an object")
+        return DeviceAttributes.from_api(body)
+
+    def set_device_attribute(
+        self, device_id: str, key: str, value: str, *, expiry: str, comment: str
+    ) -> None:
+        """Set a custom attribute with an RFC 3339 `expiry`; Tailscale removes it then."""
+        path = f"{API_PREFIX}/device/{_segment(device_id)}/attributes/{_segment(key)}"
+        body = {"value": value, "expiry": expiry, "comment": comment}
+        self._call(
+            "POST",
+            path,
+            content=json.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def delete_device_attribute(self, device_id: str, key: str) -> bool:
+        """Remove a custom attribute; True if removed now, False if it was not set."""
+        path = f"{API_PREFIX}/device/{_segment(device_id)}/attributes/{_segment(key)}"
+        try:
+            self._call("DELETE", path)
         except NotFound:
             return False
         return True

@@ -75,3 +75,12 @@ def operator_tag(customer: str) -> str:
 
 # Prefix of every Tailscale key and client secret: such a string in Helm values is a leak.
 TAILSCALE_KEY_PREFIX: Final = "tskey-"
+
+# Break-glass: the groups elevations impersonate, and the bindings that may bind them.
+ELEVATED_GROUP_PREFIX: Final = "highflame-elevated-"
+BINDING_TYPES: Final = (
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBindingPatch",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBindingPatch",
+)

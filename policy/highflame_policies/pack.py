@@ -11,6 +11,7 @@ from pulumi_policy import (
 )
 
 from highflame_policies.credentials import validate_credential_tags
+from highflame_policies.elevation import validate_elevated_binding
 from highflame_policies.rbac import validate_sre_role_read_only
 from highflame_policies.release import (
     validate_release_no_plaintext_secret,
@@ -59,6 +60,14 @@ def policies() -> list[Policy]:
             description="No Tailscale key (tskey-...) in the release's values outside "
             "oauth.clientSecret, and no empty client secret.",
             validate=validate_release_no_plaintext_secret,
+            enforcement_level=MANDATORY,
+        ),
+        ResourceValidationPolicy(
+            name="elevated-binding-needs-break-glass",
+            description="A binding of an elevated group (highflame-elevated-<c>-<env>) exists "
+            "only in that environment's stack, only when customers/<c>.yaml gives the "
+            "environment break_glass, and only to break_glass.role.",
+            validate=validate_elevated_binding,
             enforcement_level=MANDATORY,
         ),
         StackValidationPolicy(

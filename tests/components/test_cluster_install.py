@@ -128,13 +128,29 @@ def test_no_plain_text_secret_in_any_output(acme_prod: ProgramRun) -> None:
 
 def test_read_only_role_bound_to_the_group(acme_prod: ProgramRun) -> None:
     role = acme_prod.one(ROLE)
-    binding = acme_prod.one(BINDING)
+    (binding,) = [b for b in acme_prod.of_type(BINDING) if b.name == "acme-prod-binding"]
     assert forbidden_grants(role.inputs["rules"]) == []
     assert binding.inputs["roleRef"]["name"] == "highflame-sre"
     assert binding.inputs["subjects"] == [
         {"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "highflame-sre"}
     ]
     assert acme_prod.of_type(INGRESS) == acme_prod.of_type(SERVICE_PATCH) == []
+
+
+def test_break_glass_binds_the_elevated_group_in_its_own_environment_only(
+    acme_prod: ProgramRun,
+) -> None:
+    bindings = {b.name: b for b in acme_prod.of_type(BINDING)}
+    assert sorted(bindings) == ["acme-prod-binding", "acme-prod-highflame-elevated"]
+    elevated = bindings["acme-prod-highflame-elevated"]
+    assert elevated.inputs["roleRef"]["name"] == "cluster-admin"
+    assert elevated.inputs["subjects"] == [
+        {
+            "kind": "Group",
+            "apiGroup": "rbac.authorization.k8s.io",
+            "name": "highflame-elevated-acme-prod",
+        }
+    ]
 
 
 def test_every_resource_is_inside_the_component(acme_prod: ProgramRun) -> None:

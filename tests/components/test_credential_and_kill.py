@@ -75,7 +75,9 @@ def test_the_samples_have_active_oauth_and_federated_environments() -> None:
 
 
 def _revoke_prod(acme: dict[str, Any]) -> None:
-    acme["environments"]["prod"] = {**(acme["environments"]["prod"] or {}), "revoked": True}
+    prod = {**(acme["environments"]["prod"] or {}), "revoked": True}
+    prod.pop("break_glass", None)  # a revoked environment keeps no break-glass (kill drops it)
+    acme["environments"]["prod"] = prod
 
 
 def _revoke_customer(acme: dict[str, Any]) -> None:

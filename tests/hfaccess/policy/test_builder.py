@@ -28,15 +28,57 @@ def test_sample_registry_gives_exactly_the_documented_access() -> None:
     model = load_model(REPO / "customers", REPO / "tailnet/highflame.yaml")
     document = build_policy(model)
     assert document["groups"] == {SRE: ["alice@highflame.ai", "bob@highflame.ai"]}
+    posture = ["posture:hf_sre"]
+    recorded = {
+        KUBERNETES_CAPABILITY: [
+            {
+                "impersonate": {"groups": ["highflame-sre"]},
+                "recorder": ["tag:highflame-recorder"],
+                "enforceRecorder": True,
+            }
+        ]
+    }
+    elevated = {
+        KUBERNETES_CAPABILITY: [
+            {
+                "impersonate": {"groups": ["highflame-elevated-acme-prod"]},
+                "recorder": ["tag:highflame-recorder"],
+                "enforceRecorder": True,
+            }
+        ]
+    }
     assert document["grants"] == [
         {
             "src": [SRE],
-            "dst": ["tag:cust-acme", "tag:cust-globex"],
+            "dst": ["tag:cust-globex"],
             "ip": ["tcp:443"],
+            "srcPosture": posture,
             "app": CAPABILITY,
         },
-        {"src": [SRE], "dst": ["tag:k8s-globex"], "ip": ["tcp:443"]},
+        {  # acme has break-glass in prod: its standing sessions are recorded too
+            "src": [SRE],
+            "dst": ["tag:cust-acme"],
+            "ip": ["tcp:443"],
+            "srcPosture": posture,
+            "app": recorded,
+        },
+        {"src": [SRE], "dst": ["tag:k8s-globex"], "ip": ["tcp:443"], "srcPosture": posture},
+        {
+            "src": ["alice@highflame.ai"],
+            "dst": ["tag:cust-acme"],
+            "ip": ["tcp:443"],
+            "srcPosture": ["posture:hf_elevate_acme_prod"],
+            "app": elevated,
+        },
+        {"src": ["tag:cust-acme"], "dst": ["tag:highflame-recorder"], "ip": ["tcp:80"]},
     ]
+    assert document["postures"] == {
+        "posture:hf_sre": ["node:tsReleaseTrack == 'stable'"],
+        "posture:hf_elevate_acme_prod": [
+            "node:tsReleaseTrack == 'stable'",
+            "custom:hf_elevate_acme_prod == 'granted'",
+        ],
+    }
     for customer in ("acme", "globex"):
         owners = document["tagOwners"]
         assert owners[f"tag:k8s-operator-{customer}"] == ["tag:highflame-iac"]
