@@ -1,6 +1,7 @@
 """Kill and fleet against a 1,000-customer tailnet on a loopback API with real-world latency.
 
-Runs the real commands in-process against the project's fake Tailscale API (tests/support)
+Runs the real commands in-process against the project's fake Tailscale API (tests/support,
+served from a process of its own)
 holding a generated tailnet (`large_tailnet`: about 2.7 devices and 1.8 keys per customer) whose
 policy is what the tailnet stack renders for the same generated registry. Each run starts from
 a fresh tailnet and registry. Prints wall time and API calls beside each other, once clean and
@@ -13,6 +14,7 @@ connection, a concurrent policy edit), with retries sleeping for real.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import tempfile
@@ -65,18 +67,31 @@ def _faults(fake: Any) -> None:
     del victim
 
 
+def _serve(conn: Any, state: Any, latency: float, faults: bool) -> None:
+    """The fake API in a process of its own: its work never competes with the command's."""
+    from tests.support.fake_tailscale import FakeTailscale
+
+    with FakeTailscale(state, latency=latency) as fake:
+        if faults:
+            _faults(fake)
+        conn.send(fake.env())
+        conn.recv()  # the command finished
+        conn.send((len(fake.requests), fake.snapshot()))
+
+
 def _run(command: str, customers: int, latency: float, faults: bool) -> tuple[float, int, bool]:
     from tests.support.cli import run_cli
-    from tests.support.fake_tailscale import FakeTailscale
 
     with tempfile.TemporaryDirectory() as tmp:
         registry = write_registry(Path(tmp) / "customers", customers)
         state = _tailnet(registry, customers)
         victim = customer_name(KILL_CUSTOMER)
-        with FakeTailscale(state, latency=latency) as fake:
-            if faults:
-                _faults(fake)
-            os.environ.update(fake.env())
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe()
+        server = context.Process(target=_serve, args=(theirs, state, latency, faults))
+        server.start()
+        try:
+            os.environ.update(ours.recv())
             args = (
                 ["kill", victim, "--yes", "--customers", str(registry)]
                 if command == "kill"
@@ -85,15 +100,19 @@ def _run(command: str, customers: int, latency: float, faults: bool) -> tuple[fl
             start = time.perf_counter()
             result = run_cli(*args)
             elapsed = time.perf_counter() - start
-            requests = len(fake.requests)
-            if command == "kill":
-                left = fake.snapshot()
-                tag = f"tag:cust-{victim}"
-                correct = result.exit_code == 0 and not any(
-                    tag in d.get("tags", []) for d in left["devices"].values()
-                )
-            else:
-                correct = result.exit_code in (0, 1) and victim in result.stdout
+            ours.send("done")
+            requests, left = ours.recv()
+        finally:
+            server.join(timeout=10)
+            if server.is_alive():
+                server.kill()
+        if command == "kill":
+            tag = f"tag:cust-{victim}"
+            correct = result.exit_code == 0 and not any(
+                tag in d.get("tags", []) for d in left["devices"].values()
+            )
+        else:
+            correct = result.exit_code in (0, 1) and " environments: " in result.stdout
         return elapsed, requests, correct
 
 

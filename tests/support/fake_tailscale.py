@@ -530,13 +530,16 @@ def large_customer_name(index: int) -> str:
 def large_tailnet(customers: int, base: TailnetState | None = None) -> TailnetState:
     """`base` (default empty) plus `customers` generated customers, shaped like real ones.
 
-    Customer i has 1 + i % 3 environments (prod, staging, dev), each with an operator device,
-    every other one a proxy device too; one OAuth client per environment, and every fifth
-    customer an operator-minted auth key. About 2.7 devices and 1.8 keys per customer, the
-    proportions of a real fleet.
+    Customer i has 1 + i % 3 environments (prod, staging, dev), each with an operator device;
+    every fifth customer's prod a Studio proxy (its exposure in benchmarks/synthetic.py) and an
+    operator-minted auth key; one OAuth client per environment. About 1.9 devices and 2 keys
+    per registered customer, all explained by the registry. Every tenth customer (i % 10 == 9, revoked in
+    benchmarks/synthetic.py) has been killed already: nothing of it is left.
     """
     state = copy.deepcopy(base) if base is not None else TailnetState()
     for index in range(customers):
+        if index % 10 == 9:
+            continue
         name = large_customer_name(index)
         operator = f"tag:k8s-operator-{name}"
         for position, env in enumerate(("prod", "staging", "dev")[: 1 + index % 3]):
@@ -544,7 +547,7 @@ def large_tailnet(customers: int, base: TailnetState | None = None) -> TailnetSt
             state.devices[device_id] = _generated_device(
                 device_id, f"{name}-{env}-kube", f"tag:cust-{name}"
             )
-            if (index + position) % 2 == 0:
+            if index % 5 == 0 and env == "prod":  # the synthetic registry's studio exposure
                 proxy = f"{device_id}p"
                 state.devices[proxy] = _generated_device(
                     proxy, f"{name}-{env}-studio", f"tag:k8s-{name}"
