@@ -2,6 +2,7 @@
 #   make render   set up venv/, validate the registry and stack files, check the tailnet policy,
 #                 render every stack into build/
 #   make test     set up venv/, then lint (ruff), type-check (mypy --strict) and run the tests
+#   make report   write the access report (a static site) into build/report/
 #   make verify-chart  template the real tailscale-operator chart with each stack's values (needs
 #                      helm and network, or CHART=<local chart dir or .tgz>) and check the
 #                      operator it yields
@@ -9,7 +10,7 @@ VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup render test verify-chart bench clean
+.PHONY: setup render test verify-chart bench clean report
 
 setup: $(STAMP)
 
@@ -36,6 +37,11 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
 	$(PY) -m benchmarks.run --json build/benchmarks.json --plot docs/performance.png
 	$(PY) benchmarks/kill_bench.py
+	$(PY) -m benchmarks.report_bench
+
+# The access report (static site, opens offline): build/report/index.html
+report: $(STAMP)
+	$(PY) -m hfaccess report --out build/report
 
 verify-chart: $(STAMP)
 	PYTHON=$(PY) scripts/verify-chart.sh $(if $(CHART),--chart $(CHART))

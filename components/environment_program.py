@@ -26,7 +26,9 @@ def access_exports(ref: EnvironmentRef) -> dict[str, Any]:
     """What an SRE needs to reach the environment; plain values, no secret."""
     return {
         "apiServerHost": ref.hostname,
-        "kubeconfigCommand": f"tailscale configure kubeconfig {ref.hostname}",
+        # `hfaccess connect` checks that the peer answering to the hostname is online and
+        # carries exactly this customer's operator tag before kubectl trusts it.
+        "kubeconfigCommand": f"python -m hfaccess connect {ref.customer.name} {ref.name}",
         "operatorTag": names.operator_tag(ref.customer.name),
     }
 

@@ -13,6 +13,7 @@ import pulumi
 
 from hfaccess import names
 from hfaccess.errors import InvalidInput
+from hfaccess.gate import require_valid
 from hfaccess.settings import PREFIX, StackSettings, settings_from_config
 from hfaccess.stacks import (
     EnvironmentStack,
@@ -35,7 +36,8 @@ def read_settings(stack: StackRef) -> StackSettings:
 def load(root: Path) -> tuple[AccessModel, StackRef, StackSettings]:
     """Everything the program needs, or a RunError that names the file and field."""
     try:
-        model = load_model(root / "customers", root / "tailnet" / "highflame.yaml")
+        # The same gate as `hfaccess validate`: every stack refuses what any gate refuses.
+        model = require_valid(load_model(root / "customers", root / "tailnet" / "highflame.yaml"))
         stack = parse_stack(pulumi.get_stack(), model.registry)
         settings = read_settings(stack)
     except InvalidInput as exc:

@@ -9,9 +9,12 @@ docs/tailnet-policy.md for adoption of an existing policy and deliberate teardow
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_tailscale as tailscale
 
+from hfaccess.policy.reader import PolicyFileError, parse_policy_text
 from hfaccess.policy.serialize import policy_digest
 
 
@@ -20,6 +23,26 @@ def acl_options(parent: pulumi.Resource, provider: tailscale.Provider) -> pulumi
     return pulumi.ResourceOptions(
         parent=parent, provider=provider, protect=True, retain_on_delete=True
     )
+
+
+def live_policy(provider: tailscale.Provider) -> dict[str, Any]:
+    """The tailnet's policy file as it is now, through the provider's `get_acl` invoke.
+
+    Read by the one policy reader (HuJSON, duplicate keys refused). A RunError (nothing
+    declared) if the answer is not an object: what cannot be read cannot be proven safe to
+    overwrite.
+    """
+    result = tailscale.get_acl(opts=pulumi.InvokeOptions(provider=provider))
+    try:
+        policy = parse_policy_text(result.json) if isinstance(result.json, str) else None
+    except PolicyFileError:
+        policy = None
+    if not isinstance(policy, dict):
+        raise pulumi.RunError(
+            "the live policy file could not be read as a policy (JSON object, no duplicate keys) through get_acl, so a "
+            "revocation by `hfaccess kill` cannot be ruled out: nothing was declared"
+        )
+    return policy
 
 
 class TailnetPolicy(pulumi.ComponentResource):

@@ -6,12 +6,13 @@ from typing import Any
 
 import pulumi
 
-from components.tailnet_policy import TailnetPolicy
+from components.tailnet_policy import TailnetPolicy, live_policy
 from components.tailscale_provider import tailscale_provider
 from hfaccess.errors import InvalidInput
-from hfaccess.policy.builder import build_policy, customer_accesses
-from hfaccess.policy.checker import check_policy
-from hfaccess.policy.serialize import policy_digest, policy_text
+from hfaccess.policy.builder import customer_accesses
+from hfaccess.policy.gate import checked_policy
+from hfaccess.policy.serialize import policy_digest
+from hfaccess.revoke.sticky import sticky_refusals
 from hfaccess.settings import StackSettings
 from hfaccess.workspace import AccessModel
 
@@ -21,22 +22,27 @@ POLICY_NAME = "tailnet-policy"
 def _checked_policy(model: AccessModel) -> tuple[str, int]:
     """The canonical policy text and its test count; a RunError if it is refused or unsound."""
     try:
-        document = build_policy(model)
+        document, text = checked_policy(model)  # the same gate as validate, render and check
     except InvalidInput as exc:
-        raise pulumi.RunError("invalid base policy, nothing was declared:\n" + str(exc)) from None
-    violations = check_policy(document, model)
-    if violations:
         raise pulumi.RunError(
-            "the policy breaks the access model's invariants, nothing was declared:\n"
-            + "\n".join(str(v) for v in violations)
-        )
-    return policy_text(document), len(document.get("tests", []))
+            "the policy is refused (the same gate as `hfaccess validate`), nothing was "
+            "declared:\n" + str(exc)
+        ) from None
+    return text, len(document.get("tests", []))
 
 
 def declare_tailnet(model: AccessModel, settings: StackSettings) -> dict[str, Any]:
     """Declare the TailnetPolicy; return the stack's exports."""
     text, test_count = _checked_policy(model)
     provider = tailscale_provider(settings)
+    # A kill cuts the live policy before its `revoked: true` commit lands anywhere: a checkout
+    # without that commit must not grant the customer again (hfaccess.revoke.sticky).
+    refusals = sticky_refusals(model.registry, live_policy(provider))
+    if refusals:
+        raise pulumi.RunError(
+            "the live policy shows customers cut off by `hfaccess kill` that this registry would "
+            "grant again, nothing was declared:\n" + "\n".join(r.message() for r in refusals)
+        )
     TailnetPolicy(
         POLICY_NAME, text, provider=provider, adopt_existing=settings.adopt_existing_policy
     )

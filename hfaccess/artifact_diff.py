@@ -15,11 +15,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hfaccess.privilege_diff import privilege_changes, summary_section
+
 TAILNET_STACK = "tailnet"
 POLICY_FILE = "policy.json"
 # Paths whose change can alter what any stack applies without changing a rendered artifact.
 PROGRAM_PREFIXES = ("components/", "hfaccess/", "policy/")
 PROGRAM_FILES = frozenset({"__main__.py", "Pulumi.yaml", "requirements.txt"})
+# Written by `render` next to the stack directories when it renders several stacks: which
+# stacks it rendered and whether that was every stack (`--all`).
+MANIFEST = "render.json"
 
 Tree = dict[str, dict[str, str]]  # stack -> file name -> content
 
@@ -65,10 +70,43 @@ def load_tree(directory: Path) -> Tree:
     }
 
 
-def compare(base: Tree, head: Tree) -> list[StackDiff]:
-    """Stacks whose artifacts differ, in stack order; unchanged stacks are left out."""
+def manifest_document(stacks: Sequence[str], complete: bool) -> str:
+    """The manifest `render` writes beside the stack directories."""
+    return json.dumps({"stacks": stack_order(stacks), "complete": complete}, indent=2) + "\n"
+
+
+def is_partial(directory: Path) -> bool:
+    """Whether `directory` holds a render of only some stacks (its manifest says so).
+
+    A render without a manifest (older code, or a hand-made tree) counts as complete.
+    """
+    try:
+        document = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and document.get("complete") is False
+
+
+def not_compared(base: Tree, head: Tree, *, base_partial: bool, head_partial: bool) -> list[str]:
+    """Stacks on one side only, where the other side rendered only some stacks."""
+    only_base = [s for s in base if s not in head] if head_partial else []
+    only_head = [s for s in head if s not in base] if base_partial else []
+    return stack_order([*only_base, *only_head])
+
+
+def compare(
+    base: Tree, head: Tree, *, base_partial: bool = False, head_partial: bool = False
+) -> list[StackDiff]:
+    """Stacks whose artifacts differ, in stack order; unchanged stacks are left out.
+
+    A stack missing from a partial render was not rendered, not removed (or added): it is
+    left out rather than reported as such.
+    """
+    skipped = set(not_compared(base, head, base_partial=base_partial, head_partial=head_partial))
     diffs: list[StackDiff] = []
     for stack in stack_order([*base, *head]):
+        if stack in skipped:
+            continue
         old, new = base.get(stack), head.get(stack)
         files = [
             FileDiff(
@@ -211,6 +249,12 @@ def unified(stack: str, item: FileDiff, max_lines: int) -> tuple[list[str], bool
     return lines, False
 
 
+def _side(diff: StackDiff, *, base: bool) -> dict[str, str]:
+    """The changed files of one side of a stack diff (unchanged files are absent on both)."""
+    files = {item.name: item.base if base else item.head for item in diff.files}
+    return {name: text for name, text in files.items() if text is not None}
+
+
 def render_markdown(
     diffs: Sequence[StackDiff],
     all_stacks: Iterable[str],
@@ -223,6 +267,13 @@ def render_markdown(
     changed = {d.stack for d in diffs}
     unchanged = [s for s in stack_order(all_stacks) if s not in changed]
     out = ["## Rendered artifacts: base → head", ""]
+    out += summary_section(
+        privilege_changes(
+            [d.stack for d in diffs],
+            {d.stack: _side(d, base=True) for d in diffs if d.change is not Change.ADDED},
+            {d.stack: _side(d, base=False) for d in diffs if d.change is not Change.REMOVED},
+        )
+    )
     out += [f"> {note}" for note in notes]
     if notes:
         out.append("")

@@ -6,6 +6,8 @@ optional field defaults to the least exposed, least privileged choice.
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +16,15 @@ from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+    model_validator,
+)
 
 from hfaccess import names
 from hfaccess.durations import MAX_ELEVATION, format_duration, parse_duration
@@ -57,12 +67,16 @@ def _check_pattern(value: str, pattern: re.Pattern[str], what: str) -> str:
 
 
 def _customer_name(value: str) -> str:
-    return _check_pattern(
+    _check_pattern(
         value,
         names.CUSTOMER_NAME_RE,
         "must be lowercase letters, digits and hyphens, start with a letter, not end with a "
         f"hyphen, at most {names.CUSTOMER_NAME_MAX} characters",
     )
+    reserved = names.reserved_customer_name(value)
+    if reserved is not None:
+        raise ValueError(f"{value!r} is reserved: {reserved}")
+    return value
 
 
 def _environment_name(value: str) -> str:
@@ -87,6 +101,7 @@ def _exposure_name(value: str) -> str:
 
 
 _DNS_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_DNS_1035_RE = re.compile(r"^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 def _dns_label(value: str) -> str:
@@ -95,10 +110,70 @@ def _dns_label(value: str) -> str:
     )
 
 
-CustomerName = Annotated[str, AfterValidator(_customer_name)]
-EnvironmentName = Annotated[str, AfterValidator(_environment_name)]
-ExposureName = Annotated[str, AfterValidator(_exposure_name)]
-KubernetesName = Annotated[str, AfterValidator(_dns_label)]
+def _dns_1035_label(value: str) -> str:
+    return _check_pattern(
+        value,
+        _DNS_1035_RE,
+        "must be a Kubernetes Service name (RFC 1035 label: lowercase letters, digits and "
+        "hyphens, start with a letter, not end with a hyphen, at most 63 characters)",
+    )
+
+
+CustomerName = Annotated[str, Strict(), AfterValidator(_customer_name)]
+EnvironmentName = Annotated[str, Strict(), AfterValidator(_environment_name)]
+ExposureName = Annotated[str, Strict(), AfterValidator(_exposure_name)]
+KubernetesName = Annotated[str, Strict(), AfterValidator(_dns_label)]
+ServiceName = Annotated[str, Strict(), AfterValidator(_dns_1035_label)]
+# Integers are integers and booleans booleans: no `"80"`, `80.0`, `true` as 1, `yes` or `on`.
+StrictInt = Annotated[int, Strict()]
+StrictBool = Annotated[bool, Strict()]
+
+# Services that are never exposed: the raw API server (it would bypass the auth proxy and its
+# impersonation) and anything in the operator's own namespace.
+API_SERVER_SERVICE = ("default", "kubernetes")
+# Hosts an issuer may never name: it is fetched by Tailscale and pasted into INSTALL.md.
+_LOCAL_HOST_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa")
+_ISSUER_CHARS_RE = re.compile(r"^[A-Za-z0-9._~%/:-]+$")
+_HOSTNAME_RE = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+)
+
+
+def oidc_issuer_problem(value: str) -> str | None:
+    """Why `value` is not an acceptable OIDC issuer URL, or None.
+
+    An https URL with a public DNS host: no user info, query, fragment, whitespace, quotes or
+    dot segments, and no loopback, private or link-local host.
+    """
+    if not _ISSUER_CHARS_RE.fullmatch(value):
+        return "may hold only letters, digits and . _ ~ % / : - (no whitespace, quotes or ?#@)"
+    parsed = urlparse(value)
+    if parsed.scheme != "https":
+        return "must be an https:// URL"
+    if parsed.params or parsed.query or parsed.fragment or "@" in parsed.netloc:
+        return "must have no user info, parameters, query or fragment"
+    try:
+        host = parsed.hostname or ""
+        parsed.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return "has a malformed port"
+    if not host:
+        return "must name a host"
+    if any(segment in (".", "..") for segment in parsed.path.split("/")):
+        return "must not contain . or .. path segments"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        if not address.is_global:
+            return f"host {host} is a loopback, private or reserved address"
+        return None
+    if host == "localhost" or host.endswith(_LOCAL_HOST_SUFFIXES):
+        return f"host {host} is not a public DNS name"
+    if not _HOSTNAME_RE.fullmatch(host):
+        return f"host {host!r} is not a fully qualified DNS name"
+    return None
 
 
 class _Strict(BaseModel):
@@ -109,9 +184,23 @@ class Exposure(_Strict):
     """An existing Service in the customer's cluster made reachable from Highflame's tailnet."""
 
     namespace: KubernetesName
-    service: KubernetesName
-    port: int = Field(ge=1, le=65535, description="the Service port to reach")
+    service: ServiceName
+    port: StrictInt = Field(ge=1, le=65535, description="the Service port to reach")
     via: ExposureVia = ExposureVia.INGRESS
+
+    @model_validator(mode="after")
+    def _never_exposed(self) -> Exposure:
+        if (self.namespace, self.service) == API_SERVER_SERVICE:
+            raise ValueError(
+                "default/kubernetes is the raw API server: it is reached only through the "
+                "operator's auth proxy, never exposed"
+            )
+        if self.namespace == names.OPERATOR_NAMESPACE:
+            raise ValueError(
+                f"namespace {names.OPERATOR_NAMESPACE!r} is the operator's own; nothing in it "
+                "is exposed"
+            )
+        return self
 
     @property
     def tailnet_port(self) -> int:
@@ -161,7 +250,7 @@ class Environment(_Strict):
         default=None, description="the cluster's public OIDC issuer URL (federated credentials)"
     )
     exposures: dict[ExposureName, Exposure] = Field(default_factory=dict)
-    revoked: bool = False
+    revoked: StrictBool = False
     break_glass: BreakGlass | None = None
 
     @field_validator("oidc_issuer")
@@ -169,9 +258,9 @@ class Environment(_Strict):
     def _https_issuer(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parsed = urlparse(value)
-        if parsed.scheme != "https" or not parsed.netloc:
-            raise ValueError(f"must be an https:// URL (got {value!r})")
+        problem = oidc_issuer_problem(value)
+        if problem is not None:
+            raise ValueError(f"{problem} (got {value!r})")
         return value
 
     @model_validator(mode="after")
@@ -201,12 +290,34 @@ class Environment(_Strict):
         return self
 
 
+class Reinstatement(_Strict):
+    """A reviewed decision to give a customer that `hfaccess kill` cut off its access back.
+
+    Without it the `tailnet` program refuses to grant a customer the live policy shows cut off
+    (a checkout that lacks the `revoked: true` commit must not undo a kill). `hfaccess kill`
+    removes it again, so one reinstatement never covers a later revocation.
+    """
+
+    date: dt.date = Field(description="the day the reinstatement was approved")
+    approved_by: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="who reviewed it (email)")
+    reason: str = Field(min_length=1, description="why access comes back (a ticket, a sentence)")
+
+
 class Customer(_Strict):
     """One BYOC customer: its environments share the customer's tags, never its credentials."""
 
     name: CustomerName
     environments: dict[EnvironmentName, Environment] = Field(min_length=1)
-    revoked: bool = False
+    revoked: StrictBool = False
+    reinstated: Reinstatement | None = None
+
+    @model_validator(mode="after")
+    def _reinstated_is_not_revoked(self) -> Customer:
+        if self.revoked and self.reinstated is not None:
+            raise ValueError(
+                "reinstated: the customer is also revoked: true; reinstating means revoked: false"
+            )
+        return self
 
     @field_validator("environments", mode="before")
     @classmethod
@@ -251,6 +362,7 @@ class Registry:
 
     customers: tuple[Customer, ...]
     sources: dict[str, str]
+    notes: tuple[str, ...] = ()  # entries of the registry directory that were ignored, and why
 
     def customer(self, name: str) -> Customer:
         for customer in self.customers:

@@ -30,6 +30,36 @@ OPERATOR_RELEASE: Final = "tailscale-operator"
 OPERATOR_SERVICE_ACCOUNT_SUBJECT: Final = "system:serviceaccount:tailscale:operator"
 
 
+# Customer names whose tags would collide with the operator chart's defaults or its own tag
+# space: `operator` gets `tag:k8s-operator` (the chart's default operator tag) as its proxy
+# tag, `operator-<x>` would own customer x's operator tag `tag:k8s-operator-<x>` before x is
+# registered, and `recorder` gets `tag:k8s-recorder` (the default tag of the operator's
+# session recorders).
+RESERVED_CUSTOMER_NAMES: Final = frozenset({"operator", "recorder"})
+RESERVED_CUSTOMER_PREFIXES: Final = ("operator-",)
+
+
+def reserved_customer_name(customer: str) -> str | None:
+    """Why `customer` may not be a customer name, or None when it may."""
+    if customer in RESERVED_CUSTOMER_NAMES or customer.startswith(RESERVED_CUSTOMER_PREFIXES):
+        return (
+            f"its proxy tag {proxy_tag(customer)} lies in the operator's own tag space "
+            "(tag:k8s-operator*, tag:k8s-recorder)"
+        )
+    return None
+
+
+# The customers' tag space: every customer's tags, and the operator chart's default tags
+# (`tag:k8s-operator`, `tag:k8s`, `tag:k8s-recorder`). Only the registry decides about tags here.
+CUSTOMER_TAG_PREFIXES: Final = ("tag:cust-", "tag:k8s-")
+CHART_DEFAULT_TAGS: Final = frozenset({"tag:k8s", "tag:k8s-operator", "tag:k8s-recorder"})
+
+
+def in_customer_tag_space(tag: str) -> bool:
+    """Whether `tag` lies where customers' (or the chart's default) tags live."""
+    return tag in CHART_DEFAULT_TAGS or tag.startswith(CUSTOMER_TAG_PREFIXES)
+
+
 def operator_tag(customer: str) -> str:
     """Tag of the customer's OAuth clients: it owns the two device tags below."""
     return f"tag:k8s-operator-{customer}"

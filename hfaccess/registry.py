@@ -111,21 +111,45 @@ def _hostname_lengths(customer: Customer, display: str) -> list[InputError]:
     return errors
 
 
+def _entry_problem(path: Path) -> str | None:
+    """Why a directory entry cannot be a customer file, or None when its name is right.
+
+    Every entry must be a regular `<name>.yaml` file; nothing is skipped silently, so a typo
+    in a file name can never make a customer disappear from the registry.
+    """
+    name = path.name
+    if path.is_dir():
+        return "a directory in the registry; customer files are regular <name>.yaml files"
+    if name.endswith(".yml"):
+        return "customer files end in .yaml, not .yml"
+    if not name.endswith(CUSTOMER_SUFFIX):
+        if name.lower().rstrip().endswith(CUSTOMER_SUFFIX):
+            return (
+                f"the file name must end exactly in {CUSTOMER_SUFFIX!r} (lowercase, nothing after)"
+            )
+        return f"not a customer file: every entry here must be <name>{CUSTOMER_SUFFIX}"
+    return None  # the stem is checked as the customer's name, against the file's `name:`
+
+
 def load_registry(directory: Path) -> Registry:
-    """Load every customer file in `directory`; raise InvalidInput listing every problem."""
+    """Load every customer file in `directory`; raise InvalidInput listing every problem.
+
+    Dotfiles (editor swap files, `.gitkeep`) are ignored and listed in `Registry.notes`.
+    """
     shown = directory.as_posix().rstrip("/") or "."
     if not directory.is_dir():
         raise InvalidInput([InputError(shown, DOCUMENT, "not a directory")])
     errors: list[InputError] = []
+    notes: list[str] = []
     loaded: list[tuple[Customer, str]] = []
     for path in sorted(directory.iterdir()):
         display = f"{shown}/{path.name}"
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith("."):
+            notes.append(f"{display}: ignored (a dotfile)")
             continue
-        if path.suffix == ".yml":
-            errors.append(InputError(display, DOCUMENT, "customer files end in .yaml, not .yml"))
-            continue
-        if path.suffix != CUSTOMER_SUFFIX:
+        problem = _entry_problem(path)
+        if problem is not None:
+            errors.append(InputError(display, DOCUMENT, problem))
             continue
         try:
             customer = load_customer(path, display)
@@ -140,4 +164,5 @@ def load_registry(directory: Path) -> Registry:
     return Registry(
         customers=tuple(c for c, _ in loaded),
         sources={c.name: display for c, display in loaded},
+        notes=tuple(notes),
     )

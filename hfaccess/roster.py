@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from hfaccess.errors import InvalidInput
 from hfaccess.highflame import HighflameConfig, tailnet_login
+from hfaccess.models import Customer
 from hfaccess.validation import validate_document
 from hfaccess.yamledit import dump_roundtrip, load_roundtrip
 from hfaccess.yamlio import YamlReadError, load_yaml_bytes
@@ -142,3 +143,38 @@ def remove_member(text: str, raw_email: str, display: str) -> str:
     else:
         edited = _structural(data, "remove", email)
     return _checked(edited, display, [m for m in current if m != email])
+
+
+def drop_break_glass_engineer(text: str, member: str, display: str) -> str | None:
+    """A customer file's text without `member` in any `break_glass.engineers`, or None if it
+    names them nowhere. An environment whose list would be empty loses `break_glass` (nobody
+    may be elevated there any more). The result is validated before it is returned.
+    """
+    data = load_roundtrip(text)
+    environments = data.get("environments") if isinstance(data, CommentedMap) else None
+    if not isinstance(environments, CommentedMap):
+        return None
+    changed = False
+    for name, environment in list(environments.items()):
+        glass = environment.get("break_glass") if isinstance(environment, CommentedMap) else None
+        engineers = glass.get("engineers") if isinstance(glass, CommentedMap) else None
+        if not isinstance(engineers, CommentedSeq):
+            continue
+        kept = [e for e in engineers if str(e).lower() != member]
+        if len(kept) == len(engineers):
+            continue
+        changed = True
+        if kept:
+            engineers[:] = kept
+        else:
+            environment.pop("break_glass")
+            if not environment:  # a fresh map dumps as `{}` beside the key's comment
+                environments[name] = CommentedMap()
+    if not changed:
+        return None
+    edited = dump_roundtrip(data)
+    try:
+        validate_document(display, Customer, load_yaml_bytes(edited.encode("utf-8")))
+    except (InvalidInput, YamlReadError) as exc:
+        raise RosterError(f"{display}: would not stay valid: {exc}") from None
+    return edited

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from hfaccess import names
 from hfaccess.errors import DOCUMENT, InputError, InvalidInput
@@ -38,6 +38,17 @@ class StackSettings(BaseModel):
     kube_context: str | None = Field(default=None, alias="kubeContext", min_length=1)
     kubeconfig: SecretStr | None = None
     adopt_existing_policy: bool = Field(default=False, alias="adoptExistingPolicy")
+
+    @field_validator("adopt_existing_policy", mode="before")
+    @classmethod
+    def _pulumi_bool(cls, value: Any) -> Any:
+        # Pulumi config values are strings: "true"/"false" as `config.get_bool` reads them,
+        # nothing looser (no "yes", "on", "1").
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return value == "true"
+        raise ValueError(f"must be true or false (got {value!r})")
 
     @model_validator(mode="after")
     def _pairs(self) -> StackSettings:
@@ -123,8 +134,46 @@ def settings_from_config(values: Mapping[str, Any], stack: StackRef, file: str) 
     return settings
 
 
-def read_stack_file(path: Path) -> dict[str, Any]:
-    """The `config:` block of a stack file; encrypted values read as a placeholder string."""
+# Settings a program reads as secrets, by full config key: they must be `secure:` in stack files.
+SECRET_CONFIG_KEYS: frozenset[str] = frozenset(
+    {
+        f"{PREFIX}kubeconfig",
+        f"{PREFIX}tailscaleOauthClientSecret",
+        "tailscale:apiKey",
+        "tailscale:oauthClientSecret",
+        "kubernetes:kubeconfig",
+    }
+)
+# Any other key whose name says it holds a secret is held to the same rule (fail closed).
+_SECRET_WORDS = ("secret", "apikey", "api_key", "token", "password", "privatekey", "kubeconfig")
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether the config key `namespace:name` holds a secret and so must be `secure:`."""
+    name = key.rpartition(":")[2].lower().replace("-", "")
+    return key in SECRET_CONFIG_KEYS or any(word in name for word in _SECRET_WORDS)
+
+
+def _is_encrypted(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str)
+
+
+def plaintext_secrets(config: Mapping[str, Any], file: str) -> list[InputError]:
+    """One error per secret setting not written as `secure:`; the value itself is never shown."""
+    return [
+        InputError(
+            file,
+            str(key),
+            "holds a secret in plain text; set it with `pulumi config set --secret` so the "
+            "stack file holds only ciphertext (value not shown)",
+        )
+        for key, value in config.items()
+        if is_secret_key(str(key)) and value is not None and not _is_encrypted(value)
+    ]
+
+
+def stack_file_config(path: Path) -> dict[str, Any]:
+    """The raw `config:` block of a stack file (values as written, `secure:` objects kept)."""
     display = path.as_posix()
     try:
         data = load_yaml_file(path)
@@ -135,6 +184,12 @@ def read_stack_file(path: Path) -> dict[str, Any]:
     config = data.get("config") or {}
     if not isinstance(config, dict):
         raise InvalidInput([InputError(display, "config", "expected a mapping")])
+    return {str(key): value for key, value in config.items()}
+
+
+def read_stack_file(path: Path) -> dict[str, Any]:
+    """The `config:` block of a stack file; encrypted values read as a placeholder string."""
+    config = stack_file_config(path)
     flat: dict[str, Any] = {}
     for key, value in config.items():
         if isinstance(value, dict) and set(value) == {"secure"}:

@@ -18,8 +18,10 @@ from hfaccess.registry import load_registry
 from hfaccess.settings import (
     DISABLE_DEFAULT_PROVIDERS,
     default_providers_disabled,
+    plaintext_secrets,
     read_stack_file,
     settings_from_config,
+    stack_file_config,
 )
 from hfaccess.stacks import UnknownStackError, parse_stack, stack_file_name
 from hfaccess.validation import raise_if_any
@@ -33,6 +35,7 @@ class AccessModel:
 
     registry: Registry
     highflame: HighflameConfig
+    highflame_source: str = DEFAULT_HIGHFLAME.as_posix()  # the file `highflame` was read from
 
 
 def load_model(
@@ -54,7 +57,7 @@ def load_model(
     raise_if_any(errors)
     if registry is None or config is None:  # pragma: no cover - raise_if_any raised already
         raise InvalidInput(errors)
-    return AccessModel(registry, config)
+    return AccessModel(registry, config, highflame.as_posix())
 
 
 def _elevation_errors(registry: Registry, config: HighflameConfig, path: Path) -> list[InputError]:
@@ -65,8 +68,8 @@ def _elevation_errors(registry: Registry, config: HighflameConfig, path: Path) -
 def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError], list[str]]:
     """Errors in the `Pulumi.<stack>.yaml` files under `root`, and notes on stacks without one.
 
-    A stack file must name a registered stack, disable default providers, and hold only valid
-    deployment settings for that stack.
+    A stack file must name a registered stack, hold every secret setting encrypted (`secure:`),
+    disable default providers, and hold only valid deployment settings for that stack.
     """
     errors: list[InputError] = []
     for path in sorted(root.glob("Pulumi.*.yaml")):
@@ -81,6 +84,10 @@ def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError],
             values = read_stack_file(path)
         except InvalidInput as exc:
             errors.extend(exc.errors)
+            continue
+        secrets = plaintext_secrets(stack_file_config(path), display)
+        if secrets:  # never validated further: a later error message could echo the value
+            errors.extend(secrets)
             continue
         if not default_providers_disabled(values):
             errors.append(

@@ -9,7 +9,9 @@ is ten. ruamel.yaml is used only where files are edited keeping their comments (
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -87,13 +89,49 @@ class YamlReadError(Exception):
     """The file could not be read as one YAML document; the message says why, for people."""
 
 
-def load_yaml_file(path: Path) -> Any:
-    """Parse one file; raise YamlReadError for unreadable, binary, empty or malformed input."""
+# Input files are small: a customer file is a few hundred bytes, Highflame's file a few KB.
+MAX_INPUT_BYTES = 1024 * 1024
+
+
+def read_bounded(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; YamlReadError for anything else.
+
+    Opened with O_NONBLOCK and checked with fstat before reading, so a FIFO, a socket or a
+    device (a symlink to /dev/zero, say) is refused instead of hanging or filling memory.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
         raise YamlReadError(f"cannot read the file: {exc.strerror or exc}") from None
-    return load_yaml_bytes(raw)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise YamlReadError("is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlReadError("not a regular file (a FIFO, socket or device is never read)")
+        if info.st_size > limit:
+            raise YamlReadError(f"larger than {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(65536, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise YamlReadError(f"larger than {limit} bytes")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise YamlReadError(f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def load_yaml_file(path: Path, limit: int = MAX_INPUT_BYTES) -> Any:
+    """Parse one file; raise YamlReadError for unreadable, binary, empty or malformed input."""
+    return load_yaml_bytes(read_bounded(path, limit))
 
 
 def load_yaml_bytes(raw: bytes) -> Any:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from hfaccess.cli import audit as audit_command
 from hfaccess.cli import check, connect, diff, drift, fleet, kill, render, sre, stacks, validate
 from hfaccess.cli import elevate as elevate_command
+from hfaccess.cli import report as report_cli
 
 app = typer.Typer(
     name="hfaccess",
@@ -18,7 +20,9 @@ app = typer.Typer(
 # Each command module registers its own commands; add new modules here.
 for _module in (validate, render, check, stacks, diff, drift, kill, sre, fleet, connect):
     _module.register(app)
+report_cli.register(app)
 elevate_command.register(app)
+audit_command.register(app)
 
 
 def main() -> None:

@@ -24,24 +24,24 @@ from hfaccess.cli.common import (
     HighflameOption,
     fail,
     fail_invalid,
-    load_or_exit,
+    gated_model_or_exit,
     out,
 )
 from hfaccess.errors import InvalidInput
-from hfaccess.policy.builder import build_policy, customer_accesses
+from hfaccess.policy.builder import customer_accesses
 from hfaccess.policy.checker import check_policy
-from hfaccess.policy.hujson import PolicyFileError, load_policy_file
-from hfaccess.policy.serialize import policy_digest, policy_text
+from hfaccess.policy.gate import checked_policy
+from hfaccess.policy.reader import PolicyFileError, read_policy_file
+from hfaccess.policy.serialize import policy_digest
 from hfaccess.tsapi import TailscaleError
 from hfaccess.workspace import AccessModel
 
 
 def _generated(model: AccessModel) -> tuple[Any, str]:
     try:
-        document = build_policy(model)
+        document, text = checked_policy(model)
     except InvalidInput as exc:
         fail_invalid(exc)
-    text = policy_text(document)
     return document, f"generated policy ({len(text)} bytes, sha256 {policy_digest(text)[:12]})"
 
 
@@ -81,14 +81,14 @@ def check(
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
     highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
 ) -> None:
-    """Exit 0 when the policy holds invariants 1-7 (and, with --remote, the Tailscale API accepts
+    """Exit 0 when the policy holds invariants 1-10 (and, with --remote, the Tailscale API accepts
     it); otherwise print one line per violation or problem, exit 1."""
-    model = load_or_exit(customers, highflame)
+    model = gated_model_or_exit(customers, highflame)
     if policy is None:
         document, source = _generated(model)
     else:
         try:
-            document = load_policy_file(policy)
+            document = read_policy_file(policy)
         except PolicyFileError as exc:
             fail([f"{policy.as_posix()}: {exc}"])
         source = policy.as_posix()
@@ -99,7 +99,7 @@ def check(
     accesses = customer_accesses(model)
     active = sum(1 for access in accesses if access.reachable)
     out.print(
-        f"ok: {source} holds invariants 1-7 for {len(accesses)} customers "
+        f"ok: {source} holds invariants 1-10 for {len(accesses)} customers "
         f"({active} reachable, {len(accesses) - active} revoked)",
         markup=False,
     )

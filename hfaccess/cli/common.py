@@ -51,6 +51,22 @@ def load_or_exit(customers: Path, highflame: Path) -> AccessModel:
         fail_invalid(exc)
 
 
+def gated_model_or_exit(customers: Path, highflame: Path) -> AccessModel:
+    """The access model once every gate accepts it (hfaccess.gate), or every error and exit 1.
+
+    validate, render and check call this: they refuse exactly the same inputs.
+    """
+    from hfaccess.gate import require_valid
+
+    model = load_or_exit(customers, highflame)
+    for note in model.registry.notes:
+        err.print(f"note: {note}", markup=False)
+    try:
+        return require_valid(model)
+    except InvalidInput as exc:
+        fail_invalid(exc)
+
+
 def registry_or_exit(customers: Path) -> Registry:
     """Load only the registry (commands that need no Highflame file), or print errors, exit 1."""
     try:

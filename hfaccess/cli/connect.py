@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable, Sequence
 from typing import Annotated
@@ -9,7 +10,13 @@ from typing import Annotated
 import typer
 
 from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, fail, out, registry_or_exit
-from hfaccess.connect import ConnectPlan, ConnectRefused, connect_plan
+from hfaccess.connect import (
+    ConnectPlan,
+    ConnectRefused,
+    VerifiedPeer,
+    connect_plan,
+    verify_peer,
+)
 
 Runner = Callable[[Sequence[str]], subprocess.CompletedProcess[str]]
 
@@ -22,9 +29,10 @@ def _run(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
 runner: Runner = _run
 
 
-def _step(argv: Sequence[str]) -> str:
+def _step(argv: Sequence[str], *, echo: bool = True) -> str:
     """Run one command, echoing it; exit 1 with its output if it fails or is missing."""
-    out.print(f"$ {' '.join(argv)}", markup=False)
+    if echo:
+        out.print(f"$ {' '.join(argv)}", markup=False)
     try:
         done = runner(argv)
     except FileNotFoundError:
@@ -37,14 +45,29 @@ def _step(argv: Sequence[str]) -> str:
     return done.stdout.strip()
 
 
+def _verified(plan: ConnectPlan, *, echo: bool = True) -> VerifiedPeer:
+    """The peer answering to the environment's name, checked before anything trusts it."""
+    text = _step(["tailscale", "status", "--json"], echo=echo)
+    try:
+        status = json.loads(text)
+    except json.JSONDecodeError:
+        fail(["connect: `tailscale status --json` did not print JSON: nothing configured"])
+    try:
+        return verify_peer(plan, status)
+    except ConnectRefused as exc:
+        fail([f"connect: {exc}; nothing configured"])
+
+
 def _execute(plan: ConnectPlan) -> None:
-    _step(["tailscale", "configure", "kubeconfig", plan.hostname])
+    peer = _verified(plan)
+    out.print(f"verified: {peer.fqdn} is online and tagged exactly {plan.tag}", markup=False)
+    _step(["tailscale", "configure", "kubeconfig", peer.fqdn])
     created = _step(["kubectl", "config", "current-context"])
-    if not plan.owns_context(created):
+    if created != peer.fqdn:
         fail(
             [
                 f"connect: the current context is {created!r}, not the one tailscale writes for "
-                f"{plan.hostname}; nothing renamed"
+                f"{peer.fqdn}; nothing renamed"
             ]
         )
     existing = _step(["kubectl", "config", "get-contexts", "-o", "name"]).split()
@@ -65,18 +88,30 @@ def connect(
     run: Annotated[
         bool, typer.Option("--run", help="Run the steps instead of printing them.")
     ] = False,
+    verify_only: Annotated[
+        bool,
+        typer.Option(
+            "--verify-only",
+            help="Only check the device (online, tagged exactly tag:cust-<customer>) and print "
+            "its MagicDNS name; the printed steps use this.",
+        ),
+    ] = False,
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
 ) -> None:
-    """kubectl access to one environment through its API server proxy (refuses revoked ones)."""
+    """kubectl access to one environment through its API server proxy, after checking that the
+    device answering to its name is the customer's operator (refuses revoked ones)."""
     registry = registry_or_exit(customers)
     try:
         plan = connect_plan(registry, customer, environment)
     except ConnectRefused as exc:
         fail([f"connect: {exc}"])
-    if run:
+    if verify_only:
+        out.print(_verified(plan, echo=False).fqdn, markup=False)
+    elif run:
         _execute(plan)
     else:
-        out.print(plan.script(), markup=False)
+        default = customers == DEFAULT_CUSTOMERS_DIR
+        out.print(plan.script(None if default else customers.as_posix()), markup=False)
 
 
 def register(app: typer.Typer) -> None:

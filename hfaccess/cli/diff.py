@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from hfaccess.artifact_diff import affected_stacks, compare, load_tree, render_markdown
+from hfaccess.artifact_diff import (
+    affected_stacks,
+    compare,
+    is_partial,
+    load_tree,
+    not_compared,
+    render_markdown,
+)
 from hfaccess.cli.common import fail
 from hfaccess.install.handoff_elevation import unrecorded_admin_stacks
 
@@ -50,7 +57,14 @@ def diff(
         f"WARNING: {stack}: standing cluster-admin WITHOUT session recording"
         for stack in unrecorded_admin_stacks(head)
     )
-    diffs = compare(base, head)
+    partial = {"base_partial": is_partial(base_dir), "head_partial": is_partial(head_dir)}
+    skipped = not_compared(base, head, **partial)
+    if skipped:
+        notes.append(
+            "Rendered on one side only, where the other side rendered only some stacks (not "
+            f"compared): {', '.join(f'`{s}`' for s in skipped)}"
+        )
+    diffs = compare(base, head, **partial)
     paths: list[str] = []
     if changed_paths is not None:
         try:
@@ -60,9 +74,8 @@ def diff(
                 [f"--changed-paths: cannot read {changed_paths.as_posix()}: {exc.strerror}"], code=2
             )
     affected = affected_stacks(diffs, head, paths)
-    report = render_markdown(
-        diffs, [*base, *head], preview=affected, notes=notes, max_lines=max_lines
-    )
+    compared = [s for s in [*base, *head] if s not in skipped]
+    report = render_markdown(diffs, compared, preview=affected, notes=notes, max_lines=max_lines)
     print(report, end="")
     if affected_out is not None:
         affected_out.write_text("".join(f"{s}\n" for s in affected), encoding="utf-8")

@@ -14,15 +14,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from hfaccess import names
 from hfaccess.cli.api import describe_target, open_client
 from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, err, fail, out
-from hfaccess.errors import InvalidInput
-from hfaccess.models import Customer
-from hfaccess.registry import customer_file, load_customer
 from hfaccess.revoke.execute import KillOutcome, execute_kill
 from hfaccess.revoke.plan import KillPlan, KillTarget, plan_kill
 from hfaccess.revoke.record import Recorded, record_revocation
+from hfaccess.revoke.target import TargetError, resolve_target, unknown_target
 from hfaccess.tsapi import TailscaleClient, TailscaleError
 
 T = TypeVar("T")
@@ -30,51 +27,6 @@ T = TypeVar("T")
 
 def _say(line: str) -> None:
     out.print(line, markup=False)
-
-
-def _load_target(
-    customer: str, environment: str | None, directory: Path
-) -> tuple[KillTarget, Path | None, list[str]]:
-    """The target, the file to record in (None if the customer has none), warnings."""
-    if not names.CUSTOMER_NAME_RE.fullmatch(customer):
-        fail([f"kill: {customer!r} is not a customer name"])
-    if environment is not None and not names.ENVIRONMENT_NAME_RE.fullmatch(environment):
-        fail([f"kill: --env {environment!r} is not an environment name"])
-    overlapping = [
-        other.stem
-        for other in sorted(directory.glob("*.yaml"))
-        if other.stem != customer
-        and not set(names.customer_tags(other.stem)).isdisjoint(names.customer_tags(customer))
-    ]
-    if overlapping:
-        fail(
-            [
-                f"kill: {customer}'s tags overlap those of {', '.join(overlapping)} "
-                f"({', '.join(names.customer_tags(customer))}); a kill by tags would hit them too: "
-                "refusing"
-            ]
-        )
-    path = customer_file(directory, customer)
-    warnings: list[str] = []
-    loaded: Customer | None = None
-    if not path.exists():
-        if environment is not None:
-            fail([f"kill: {path.as_posix()} does not exist: --env needs a registered customer"])
-        warnings.append(f"{path.as_posix()} does not exist: nothing will be recorded")
-        return KillTarget(customer), None, warnings
-    try:
-        loaded = load_customer(path, path.as_posix())
-    except InvalidInput as exc:
-        warnings.append(f"{path.as_posix()} is invalid; killing by tags anyway:")
-        warnings.extend(f"  {e}" for e in exc.errors)
-    if loaded is None:
-        envs: tuple[str, ...] = (environment,) if environment else ()
-        return KillTarget(customer, environment, envs, ()), path, warnings
-    envs = tuple(sorted(loaded.environments))
-    if environment is not None and environment not in loaded.environments:
-        fail([f"kill: {customer} has no environment {environment!r} (known: {', '.join(envs)})"])
-    still = tuple(e for e in envs if e != environment and loaded.active(e))
-    return KillTarget(customer, environment, envs, still), path, warnings
 
 
 def _read_tailnet(client: TailscaleClient, target: KillTarget) -> tuple[KillPlan, list[str]]:
@@ -136,23 +88,37 @@ def _print_plan(plan: KillPlan, record_path: Path | None, where: str) -> None:
         _say(f"note: {note}")
     for warning in plan.warnings:
         _say(f"warning: {warning}")
+    for left in plan.leftovers:
+        _say(f"will remain: {left.what}: {left.why}")
 
 
 def _summarise(outcome: KillOutcome, target: KillTarget) -> None:
+    """The closing lines: DONE only when the re-read tailnet showed nothing of the target."""
     counts = f"{len(outcome.deleted)} deleted, {len(outcome.already_gone)} already gone"
     if outcome.complete:
-        _say(
-            f"DONE: {target.describe()} has no grant, device or credential left in the tailnet "
-            f"({counts})."
-        )
+        if target.cuts_policy:
+            state = "no grant reaches its tags, and no device or credential of it is left"
+        else:
+            state = (
+                "no device or credential of it is left; the policy still grants "
+                f"{target.customer}'s tags for its active environments "
+                f"({', '.join(target.still_active)}), which this environment no longer has a "
+                "device or credential to use"
+            )
         _say(
             "Next: commit the registry change, then `pulumi up -s tailnet` (the policy already "
             "matches) and see docs/runbooks/revocation.md for the environment stacks."
         )
+        _say(f"DONE: {target.describe()}: {state} (verified by re-reading the tailnet; {counts}).")
         return
-    lines = [f"INCOMPLETE: {target.describe()} is only partly revoked ({counts}). Remaining:"]
-    lines += [f"  - {f.what}: {f.error}" for f in outcome.failures]
-    lines.append("Run the same command again once the API recovers: it is idempotent.")
+    items = outcome.open_items()
+    lines = [f"INCOMPLETE: {target.describe()} is not fully revoked ({counts}). Remaining:"]
+    lines += [f"  - {item}" for item in items]
+    lines.append(
+        "Deal with the items above (by hand where they say so), then run the same command "
+        "again: it is idempotent."
+    )
+    lines.append(f"INCOMPLETE: {len(items)} item(s) of {target.describe()} remain (listed above).")
     fail(lines)
 
 
@@ -169,21 +135,41 @@ def kill(
     yes: Annotated[
         bool, typer.Option("--yes", help="Apply; without it, only print the plan.")
     ] = False,
+    client_id: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--client-id",
+            help="With --env: the environment's credential id as its stack recorded it "
+            "(`pulumi stack output oauthClientId -s <customer>-<env>`); repeatable.",
+        ),
+    ] = None,
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
 ) -> None:
-    """Revoke a customer (or one environment) now: policy, devices, credentials, registry."""
-    target, record_path, warnings = _load_target(customer, env, customers)
-    for warning in warnings:
+    """Revoke a customer (or one environment) now: policy, devices, credentials, registry.
+
+    Exit 0: done and verified by re-reading the tailnet. 1: something of the target is left
+    (each item listed). 2: the kill could not run (unknown target, bad name, no credentials).
+    """
+    resolved = resolve_target(customer, env, customers, client_ids=tuple(client_id or ()))
+    if isinstance(resolved, TargetError):
+        fail([resolved.message], code=2)
+    target, record_path = resolved.target, resolved.record_path
+    for warning in resolved.warnings:
         err.print(f"warning: {warning}", markup=False)
     with open_client() as client:
         plan, problems = _read_tailnet(client, target)
+        unknown = unknown_target(resolved, plan, read_ok=not problems)
+        if unknown is not None:
+            for problem in problems:
+                err.print(f"error: {problem}", markup=False)
+            fail([unknown.message], code=2)
         _print_plan(plan, record_path, describe_target(client))
         for problem in problems:
             err.print(f"error: {problem}", markup=False)
         if not yes:
-            _say("DRY RUN: nothing was changed. Run again with --yes to apply.")
             if problems:
-                raise typer.Exit(1)
+                fail(["DRY RUN: nothing was changed, but the plan is incomplete (errors above)."])
+            _say("DRY RUN: nothing was changed. Run again with --yes to apply.")
             return
         record_fn = None
         if record_path is not None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from hfaccess.artifact_diff import MANIFEST, manifest_document
 from hfaccess.cli.common import (
     DEFAULT_CUSTOMERS_DIR,
     DEFAULT_HIGHFLAME_FILE,
@@ -16,7 +17,7 @@ from hfaccess.cli.common import (
     err,
     fail,
     fail_invalid,
-    load_or_exit,
+    gated_model_or_exit,
     out,
 )
 from hfaccess.errors import InvalidInput
@@ -49,7 +50,7 @@ def render(
 
     Every stack renders before anything is written: one refusal writes nothing at all.
     """
-    model = load_or_exit(customers, highflame)
+    model = gated_model_or_exit(customers, highflame)  # the same gate as validate
     index = StackIndex(model.registry)  # built once: resolving N names is N look-ups
     names = index.names() if all_stacks else list(stack or [])
     if not names:
@@ -91,6 +92,12 @@ def render(
     else:
         for path in summary.files:
             out.print(f"wrote {path.as_posix()}", markup=False)
+    if nested:  # lets `diff` tell a stack not rendered here from a stack removed
+        manifest = out_dir / MANIFEST
+        temporary = manifest.with_name(f".{MANIFEST}.tmp")
+        temporary.write_text(manifest_document(names, complete=all_stacks), encoding="utf-8")
+        temporary.replace(manifest)  # atomically, like every rendered file
+        out.print(f"wrote {manifest.as_posix()}", markup=False)
     for warning in summary.warnings:
         err.print(f"WARNING: {warning}", markup=False)
 

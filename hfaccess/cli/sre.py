@@ -12,10 +12,27 @@ from typing import Annotated
 import typer
 
 from hfaccess.cli.api import describe_target, open_client
-from hfaccess.cli.common import DEFAULT_HIGHFLAME_FILE, HighflameOption, err, fail, out
+from hfaccess.cli.common import (
+    DEFAULT_CUSTOMERS_DIR,
+    DEFAULT_HIGHFLAME_FILE,
+    CustomersOption,
+    HighflameOption,
+    err,
+    fail,
+    out,
+)
+from hfaccess.errors import InvalidInput
 from hfaccess.highflame import HighflameConfig
+from hfaccess.registry import customer_file, load_registry
 from hfaccess.revoke.policy_edit import direct_mentions, remove_group_member
-from hfaccess.roster import RosterError, add_member, normalise_email, read_config, remove_member
+from hfaccess.roster import (
+    RosterError,
+    add_member,
+    drop_break_glass_engineer,
+    normalise_email,
+    read_config,
+    remove_member,
+)
 from hfaccess.tsapi import TailscaleError
 from hfaccess.yamledit import write_atomically
 
@@ -94,10 +111,35 @@ def _remove_live(member: str) -> list[str]:
     return []
 
 
+def _break_glass_edits(customers: Path, member: str) -> list[tuple[Path, str]]:
+    """Each customer file naming `member` in a break_glass list, with its edited text."""
+    try:
+        registry = load_registry(customers)
+    except InvalidInput as exc:
+        fail([str(e) for e in exc.errors])
+    edits: list[tuple[Path, str]] = []
+    for customer in registry.customers:
+        named = any(
+            env.break_glass is not None and member in env.break_glass.engineers
+            for env in customer.environments.values()
+        )
+        if not named:
+            continue
+        path = customer_file(customers, customer.name)
+        try:
+            edited = drop_break_glass_engineer(_read(path), member, path.as_posix())
+        except RosterError as exc:
+            fail(str(exc).splitlines())
+        if edited is not None:
+            edits.append((path, edited))
+    return edits
+
+
 @sre_app.command("remove")
 def remove(
     email: EmailArgument,
     highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
+    customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
     live: Annotated[
         bool,
         typer.Option(
@@ -114,9 +156,15 @@ def remove(
     except RosterError as exc:
         fail(str(exc).splitlines())
     member = normalise_email(email)
+    # Break-glass engineers must be SRE members: their lists lose the engineer in the same
+    # change, or the registry would no longer validate and block the next `pulumi up`.
+    glass = _break_glass_edits(customers, member)
     failures = _remove_live(member) if live else []
     _write(highflame, edited)
     out.print(f"removed {member} from sre.members in {display}", markup=False)
+    for path, text in glass:
+        _write(path, text)
+        out.print(f"removed {member} from break_glass engineers in {path.as_posix()}", markup=False)
     if failures:
         fail([*failures, "Run `pulumi up -s tailnet` now: until then they keep their access."])
     if live:

@@ -1,4 +1,10 @@
-"""`hfaccess validate`: is the registry (and every stack file) safe to apply?"""
+"""`hfaccess validate`: is the registry (and every stack file) safe to apply?
+
+It runs every gate there is (hfaccess.gate): the registry and Highflame file as typed input,
+the composed tailnet policy through the checker, and every environment's install plan. What
+passes here passes `render --all`, `check` and every stack's program; what fails here, they
+refuse too.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from hfaccess.cli.common import (
     HighflameOption,
     err,
     fail,
-    load_or_exit,
+    gated_model_or_exit,
     out,
 )
 from hfaccess.workspace import check_stack_files
@@ -32,7 +38,7 @@ def validate(
     ] = None,
 ) -> None:
     """Exit 0 when the registry is valid; otherwise print `<file>: <field>: <reason>` and exit 1."""
-    model = load_or_exit(customers, highflame)
+    model = gated_model_or_exit(customers, highflame)
     if stack_files is not None:
         errors, notes = check_stack_files(stack_files, model.registry)
         for note in notes:

@@ -1,4 +1,8 @@
-"""The fleet report for people (rich tables) and for machines (JSON)."""
+"""The fleet report for people (rich tables that fit 80 columns) and for machines (JSON).
+
+Every column folds long words onto the next line instead of cutting them with an ellipsis, and
+detail (proxy tags, credential ids) that would not fit stays in `--json`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from rich import box
 from rich.table import Table
 
-from hfaccess.fleet.report import DeviceView, EnvironmentRow, FleetReport
+from hfaccess.fleet.report import DeviceView, EnvironmentRow, FleetReport, FleetVerdict, verdict
 
 
 def _jsonable(value: Any) -> Any:
@@ -41,14 +46,38 @@ def report_document(report: FleetReport) -> dict[str, Any]:
         "pinned_version": report.pinned_version,
         "environments": [asdict(row) for row in report.rows],
         "unexplained": [asdict(item) for item in report.unexplained],
-        "summary": {
-            "environments": len(report.rows),
-            "with_problems": sum(1 for row in report.rows if row.problems),
-            "unexplained": len(report.unexplained),
-        },
+        "summary": _summary(verdict(report)),
     }
     result: dict[str, Any] = _keys(_jsonable(document))
     return result
+
+
+def _summary(found: FleetVerdict) -> dict[str, Any]:
+    return {
+        "environments": found.environments,
+        "with_problems": found.with_problems,
+        "unexplained": found.unexplained,
+        "clients_not_pinned": list(found.clients_not_pinned),
+        "ok": found.ok,
+    }
+
+
+def summary_line(found: FleetVerdict, pinned: str) -> str:
+    """The last line of `fleet`: OK, or what is left, named."""
+    if found.ok:
+        return (
+            f"fleet: OK: {found.environments} environment(s) as the registry says, every client "
+            f"on {pinned}, nothing unexplained"
+        )
+    parts = []
+    if found.with_problems:
+        parts.append(f"{found.with_problems} environment(s) with problems")
+    if found.unexplained:
+        parts.append(f"{found.unexplained} unexplained")
+    if found.clients_not_pinned:
+        shown = ", ".join(found.clients_not_pinned)
+        parts.append(f"{len(found.clients_not_pinned)} client(s) not on {pinned} ({shown})")
+    return "fleet: ATTENTION: " + "; ".join(parts)
 
 
 def _online(device: DeviceView | None) -> str:
@@ -82,14 +111,19 @@ def _client(device: DeviceView | None, pinned: str) -> str:
     return f"[yellow]{version}[/] (pinned {pinned})"
 
 
-def _proxies(row: EnvironmentRow) -> str:
+def _proxies(row: EnvironmentRow) -> list[str]:
+    """One line per proxy, under the environment (tags are in --json)."""
     lines = []
     for proxy in row.proxies:
-        label = proxy.device.name
-        tags = ",".join(proxy.device.tags)
-        mark = "" if proxy.exposure else " [yellow](unregistered)[/]"
-        lines.append(f"{label} ({tags}){mark}")
-    return "\n".join(lines) or "-"
+        lines.append(f"+ {proxy.device.name}")
+        if not proxy.exposure:
+            lines.append("  [yellow](unregistered)[/]")
+    return lines
+
+
+def _longest(values: list[str], floor: int, cap: int) -> int:
+    """The width that shows the longest name whole, within [floor, cap]."""
+    return max(floor, min(cap, max((len(v) for v in values), default=floor)))
 
 
 def _credentials(row: EnvironmentRow) -> str:
@@ -102,27 +136,39 @@ def _credentials(row: EnvironmentRow) -> str:
     return "\n".join(parts)
 
 
+def _table(title: str, columns: tuple[tuple[str, int | None], ...]) -> Table:
+    """A table whose cells fold instead of being cut: nothing is ever shown as `acme-d…`.
+
+    A column with a width keeps names whole (they are sized to the longest, within a cap);
+    the others share what is left and wrap at spaces.
+    """
+    table = Table(title=title, show_lines=True, box=box.SQUARE, padding=(0, 1), expand=False)
+    for header, width in columns:
+        table.add_column(header, overflow="fold", width=width)
+    return table
+
+
 def environments_table(report: FleetReport) -> Table:
-    table = Table(title=f"Fleet ({len(report.rows)} environments)", show_lines=True)
-    for column in (
-        "Environment",
-        "State",
-        "Operator",
-        "Last seen",
-        "Client",
-        "Proxies",
-        "Credential",
-        "Problems",
-    ):
-        table.add_column(column)
+    """One row per environment; operator, last seen and client share a cell (80 columns)."""
+    names = [r.hostname for r in report.rows]
+    names += [f"+ {p.device.name}" for r in report.rows for p in r.proxies]
+    table = _table(
+        f"Fleet ({len(report.rows)} environments)",
+        (
+            ("Environment", _longest(names, 11, 26)),
+            ("Operator", None),
+            ("Credential", None),
+            ("Problems", None),
+        ),
+    )
     for row in report.rows:
+        state = "" if row.active else "\n[yellow]revoked[/]"
+        operator = _online(row.operator) if row.active or row.operator else "-"
+        seen = _seen(row.operator, report.generated_at)
+        client = _client(row.operator, report.pinned_version)
         table.add_row(
-            f"{row.customer}/{row.environment}\n{row.hostname}",
-            "active" if row.active else "[yellow]revoked[/]",
-            _online(row.operator) if row.active or row.operator else "-",
-            _seen(row.operator, report.generated_at),
-            _client(row.operator, report.pinned_version),
-            _proxies(row),
+            "\n".join([f"{row.customer}/{row.environment}{state}", row.hostname, *_proxies(row)]),
+            "\n".join(part for part in (operator, seen, client) if part != "-") or "-",
             _credentials(row),
             "\n".join(f"[red]{p}[/]" for p in row.problems) or "[green]ok[/]",
         )
@@ -130,11 +176,17 @@ def environments_table(report: FleetReport) -> Table:
 
 
 def unexplained_table(report: FleetReport) -> Table:
-    table = Table(
-        title=f"In the tailnet, not explained by the registry ({len(report.unexplained)})"
+    table = _table(
+        f"In the tailnet, not explained by the registry ({len(report.unexplained)})",
+        (
+            ("What", 10),
+            ("Name", _longest([u.name for u in report.unexplained], 8, 24)),
+            ("Tags", _longest([t for u in report.unexplained for t in u.tags], 8, 18)),
+            ("Why", None),
+        ),
     )
-    for column in ("Kind", "Id", "Name", "Tags", "Why"):
-        table.add_column(column)
     for item in report.unexplained:
-        table.add_row(item.what, item.id, item.name, ", ".join(item.tags), item.reason)
+        table.add_row(
+            f"{item.what}\n{item.id}", item.name, "\n".join(item.tags) or "-", item.reason
+        )
     return table

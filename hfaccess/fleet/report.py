@@ -86,6 +86,39 @@ class FleetReport:
     unexplained: tuple[Unexplained, ...]
 
 
+@dataclass(frozen=True)
+class FleetVerdict:
+    """What a schedule alerts on: problems, unexplained items and clients off the pin."""
+
+    environments: int
+    with_problems: int
+    unexplained: int
+    clients_not_pinned: tuple[str, ...]  # device names
+
+    @property
+    def ok(self) -> bool:
+        return not (self.with_problems or self.unexplained or self.clients_not_pinned)
+
+
+def verdict(report: FleetReport) -> FleetVerdict:
+    """Count what is left; every operator and proxy device's client must be the pinned one."""
+    devices = [
+        device
+        for row in report.rows
+        for device in (
+            *((row.operator,) if row.operator else ()),
+            *row.stale_operators,
+            *(proxy.device for proxy in row.proxies),
+        )
+    ]
+    return FleetVerdict(
+        environments=len(report.rows),
+        with_problems=sum(1 for row in report.rows if row.problems),
+        unexplained=len(report.unexplained),
+        clients_not_pinned=tuple(sorted({d.name for d in devices if d.version_status != "pinned"})),
+    )
+
+
 def _view(device: Device) -> DeviceView:
     return DeviceView(
         id=device.id,

@@ -360,6 +360,29 @@ def _capabilities(plan: InstallPlan) -> list[str]:
     ]
 
 
+def credential_power(spec: CredentialSpec) -> str:
+    """Exactly what the credential in this cluster can do on Highflame's tailnet."""
+    scopes = ", ".join(f"`{scope}`" for scope in spec.scopes)
+    if "devices:core" in spec.scopes:
+        return (
+            f"**What the credential can do on Highflame's tailnet.** Scopes {scopes}. "
+            "`auth_keys`: create auth keys, only for the tags above. `devices:core`: read and "
+            "write the tailnet's device list, which the operator needs to delete an exposure's "
+            "proxy device when the exposure is removed. Tailscale does not limit this scope by "
+            "tag (tailscale/tailscale#10702): whoever holds the credential could also list, "
+            "rename or delete devices that are not yours, including other customers' and "
+            "Highflame's. It cannot read or change the tailnet policy, so it cannot grant "
+            "itself access to anything. Highflame checks the tailnet's configuration audit log "
+            "for any such action (`hfaccess audit`). Check: `scopes` in `oauth-client.json`."
+        )
+    return (
+        f"**What the credential can do on Highflame's tailnet.** Scope {scopes} only: create "
+        "auth keys, and only for the tags above, so it can add devices tagged as yours and "
+        "nothing else. It cannot list, change or delete devices, keys or the tailnet policy. "
+        "Check: `scopes` in `oauth-client.json`."
+    )
+
+
 def _properties(plan: InstallPlan, spec: CredentialSpec) -> list[str]:
     ref = plan.ref
     customer = ref.customer.name
@@ -398,11 +421,11 @@ def _properties(plan: InstallPlan, spec: CredentialSpec) -> list[str]:
                 "`kubectl auth can-i` commands in Step 4.",
                 "**Per-customer isolation.** The operator's device is tagged "
                 f"`{names.operator_device_tag(customer)}` and proxies "
-                f"`{names.proxy_tag(customer)}`; the credential can only mint devices with "
-                f"`{', '.join(spec.tags)}` and the two tags that tag owns in Highflame's tailnet policy "
-                f"(scopes: "
-                f"{', '.join(spec.scopes)}); no other customer shares them. Check: "
+                f"`{names.proxy_tag(customer)}`; the auth keys the credential mints can only "
+                f"carry the two tags its own tag `{', '.join(spec.tags)}` owns in Highflame's "
+                "tailnet policy, and no other customer shares them. Check: "
                 "`OPERATOR_INITIAL_TAGS` and `PROXY_TAGS` in Step 4, and `oauth-client.json`.",
+                credential_power(spec),
                 f"**Credentials.** {credential} Devices join with single-use auth keys the "
                 "operator mints; each device's own node key stays in a state Secret in "
                 f"`{chart.RELEASE_NAMESPACE}` and identifies only that device.",

@@ -58,7 +58,10 @@ def customer_kill_switch(plan: InstallPlan, exposures: tuple[PlannedExposure, ..
         else [
             "1. This environment has no exposures. If you created Tailscale resources yourself "
             "(ProxyGroup, Connector, Recorder, annotated Services or Tailscale Ingresses), delete "
-            f"them first, while the operator still runs ({FINALIZER_ISSUE}).",
+            f"them first, while the operator still runs ({FINALIZER_ISSUE}). Its credential "
+            "here cannot delete tailnet devices (scope `auth_keys` only), so such a delete "
+            f"waits on `{FINALIZER}` until Highflame removes the device (ask us) or you clear "
+            "the finalizer with the fallback below.",
             "",
         ]
         if plan.active
@@ -157,6 +160,13 @@ def highflame_revocation(plan: InstallPlan) -> list[str]:
         "## What Highflame's revocation does",
         "",
         policy,
+        "- Highflame's kill switch then reads its tailnet again and reports the revocation done "
+        "only if no device or credential of this environment is left (and, when no other "
+        f"environment of {customer} stays active, no grant reaching its tags); otherwise it "
+        f"names what is left. Once no environment of {customer} is active, a later deployment "
+        "from a copy of Highflame's configuration that predates the revocation refuses to "
+        "grant access again: that takes a reviewed, dated reinstatement in Highflame's "
+        "registry.",
         f"- {cluster_side}",
         f"- One engineer: removing them from `group:{names.KUBERNETES_GROUP}` on Highflame's "
         "tailnet revokes them from every customer at once; nothing changes in your cluster, "

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from hfaccess.policy.builder import build_policy
-from hfaccess.policy.serialize import policy_text
+from hfaccess.policy.gate import checked_policy
 from hfaccess.workspace import AccessModel
 
 POLICY_FILE = "policy.json"
 
 
 def tailnet_artifacts(model: AccessModel) -> dict[str, str]:
-    """`policy.json`: byte-identical to the text the TailnetPolicy's Acl gets."""
-    return {POLICY_FILE: policy_text(build_policy(model))}
+    """`policy.json`: byte-identical to the text the TailnetPolicy's Acl gets.
+
+    Raises InvalidInput when the policy breaks an invariant: render writes nothing `check`
+    or the program would refuse.
+    """
+    return {POLICY_FILE: checked_policy(model)[1]}

@@ -59,7 +59,13 @@ def customer_accesses(model: AccessModel) -> list[CustomerAccess]:
 
 def build_policy(model: AccessModel) -> dict[str, Any]:
     """The whole policy document; raise InvalidInput if the base policy names customer tags."""
-    document = base_sections(model)
+    return compose_policy(model, base_sections(model))
+
+
+def compose_policy(model: AccessModel, base: dict[str, Any]) -> dict[str, Any]:
+    """The customers' parts added to `base` (already checked by base_sections, or a copy the
+    gate composes only to report every other violation at once). Takes ownership of `base`."""
+    document = base
     accesses = customer_accesses(model)
     highflame = model.highflame
     sre_group = highflame.sre_group

@@ -1,28 +1,37 @@
-"""The offline checker: does a policy document hold the access model's invariants?
+"""The offline checker: does a policy document hold the access model's invariants? Fail closed.
 
 Works on any document (the generated one, or a live one fetched from Tailscale) against the
-registry, and reports every violation as one line; it never raises on malformed input. The
-numbers are those of the "Invariants" list in docs/tailnet-policy.md:
+registry, read through the one policy reader (hfaccess.policy.reader), and reports every
+violation as one line; it never raises on malformed input. What it cannot prove harmless to
+customer isolation is a violation. The numbers are those of the "Invariants" list in
+docs/tailnet-policy.md:
 
 1. every tag referenced is defined in tagOwners;
-2. no `*`, `autogroup:tagged` or tailnet-wide address range in a src or dst, and no rule whose
-   src is a customer tag;
+2. no selector or range that could cover a customer device (`*`, `autogroup:tagged`, unknown
+   autogroups, tailnet addresses directly or through hosts/ipsets, `svc:`, unknown forms) in a
+   src or dst, no `via` but Highflame's own tags, no rule whose src is a customer tag (except
+   the paths of hfaccess.policy.allowances);
 3. only `group:highflame-sre` (exactly its configured members) reaches a customer's tags: its
    API server proxy on tcp:443 with the Kubernetes capability impersonating exactly
    `highflame-sre`, its proxies on exactly the exposed ports;
 4. a customer's device tags are owned only by its operator tag, the operator tag only by
-   admins or the configured automation identity, and no customer tag owns another's tags;
+   admins or the configured automation identity, followed transitively, and no customer tag
+   owns another's tags;
 5. a revoked customer's tags stay defined but nothing reaches them; nothing reaches a port
    exposed only by revoked environments;
 6. tests exist: SRE accepted at each active customer's proxy, denied at revoked ones, and each
-   customer's devices denied reaching another customer;
+   customer's devices denied reaching another customer; no test accepts a path isolation forbids;
 7. names derived from customers never collide;
 8. posture, recording and elevation (hfaccess.policy.elevation): postures defined exactly as
    configured, standing SRE grants posture-gated, elevated grants exactly as break-glass
    allows (one engineer, its environment's posture and group, recorded), and every recorded
    customer's operator reaching the recorder (the one rule a customer tag may be the source
-   of, checked under invariant 2).
+   of, an allowance checked under invariant 2);
+9. no node attribute (Funnel or any other) or app capability on customer devices, and no
+   auto-approver that is a customer tag or a wide selector;
+10. the customers' tag space (`tag:cust-*`, `tag:k8s*`) holds only registered customers' tags.
 
+Structure (0): the document is not a policy, a section is malformed, or a section is unknown.
 Every check is linear in the size of the document plus the registry.
 """
 
@@ -31,27 +40,47 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from hfaccess import names
 from hfaccess.policy.access import API_SERVER_PORT, CustomerAccess
+from hfaccess.policy.allowances import Allowances, policy_allowances
 from hfaccess.policy.builder import customer_accesses
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.elevation import ElevationView
-from hfaccess.policy.rules import Rule, access_rules, split_host_port, string_list
+from hfaccess.policy.reader import Policy, host_of, read_policy
+from hfaccess.policy.rules import Rule, policy_rules
 from hfaccess.registry import derived_names
 from hfaccess.workspace import AccessModel
 
-WILDCARDS = frozenset({"*", "autogroup:tagged"})
-# Every tailnet device address lives in these ranges: a rule naming them names every device.
+WIDE = frozenset({"*", "autogroup:tagged", "autogroup:danger-all"})
+WILDCARDS = WIDE  # kept for callers of the earlier name
+# Autogroups that only ever contain users' (untagged) devices or users: never a customer device.
+USER_AUTOGROUPS = frozenset(
+    {
+        "autogroup:member",
+        "autogroup:admin",
+        "autogroup:owner",
+        "autogroup:it-admin",
+        "autogroup:network-admin",
+        "autogroup:billing-admin",
+        "autogroup:auditor",
+        "autogroup:shared",
+        "autogroup:nonroot",
+    }
+)
+# Autogroups that are destinations only and name no device of another tailnet member.
+DST_AUTOGROUPS = frozenset({"autogroup:self", "autogroup:internet"})
+# Every tailnet device address lives in these ranges: a rule naming them may name a customer.
 TAILNET_RANGES = (
     ipaddress.ip_network("100.64.0.0/10"),
     ipaddress.ip_network("fd7a:115c:a1e0::/48"),
 )
 ADMINS = "autogroup:admin"
 _TAG_RE = re.compile(r"^(tag:[^:\s]+)(?::.*)?$")
+_LOGIN_RE = re.compile(r"^[^@\s:]+@[^@\s:]+$")
 
 
 @dataclass(frozen=True, order=True)
@@ -82,6 +111,10 @@ class _Tags:
         customer = self.owner.get(host)
         return customer is not None and host != names.operator_tag(customer)
 
+    def customer_side(self, selector: str) -> bool:
+        """A registered customer's tag, or any tag in the customers' tag space."""
+        return self.of(selector) is not None or names.in_customer_tag_space(selector)
+
 
 def _index(model: AccessModel) -> _Tags:
     owner: dict[str, str] = {}
@@ -105,23 +138,8 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}[{index}]")
 
 
-def _tag_owners(document: dict[str, Any], found: list[Violation]) -> dict[str, tuple[str, ...]]:
-    raw = document.get("tagOwners", {})
-    if not isinstance(raw, dict):
-        found.append(Violation(0, "tagOwners", "must be an object"))
-        return {}
-    owners: dict[str, tuple[str, ...]] = {}
-    for tag, listed in raw.items():
-        values = string_list(listed)
-        if values is None:
-            found.append(Violation(0, f"tagOwners.{tag}", "must be a list of strings"))
-            values = ()
-        owners[str(tag)] = values
-    return owners
-
-
 def _undefined_tags(
-    document: dict[str, Any], owners: dict[str, tuple[str, ...]], tags: _Tags
+    document: dict[str, Any], owners: Mapping[str, tuple[str, ...]], tags: _Tags
 ) -> Iterator[Violation]:
     references: list[tuple[str, str]] = []
     for section, content in document.items():
@@ -129,6 +147,8 @@ def _undefined_tags(
             # Its keys are the definitions themselves; only the owners are references.
             for tag, listed in content.items():
                 references.extend(_strings(listed, f"tagOwners.{tag}"))
+        elif section in ("postures", "defaultSrcPosture"):
+            continue  # conditions are expressions, not selectors
         else:
             references.extend(_strings(content, str(section)))
     for path, text in references:
@@ -142,42 +162,139 @@ def _undefined_tags(
                 yield Violation(invariant, "tagOwners", f"{tag} (customer {customer}) is missing")
 
 
-def _covers_tailnet(host: str, hosts: dict[str, Any]) -> bool:
-    address = hosts.get(host, host)
-    if not isinstance(address, str):
-        return False
+# --- selectors -------------------------------------------------------------------------------
+
+
+def _network(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """An address, prefix or `a-b` range as networks; None when `text` is none of these."""
     try:
-        network = ipaddress.ip_network(address, strict=False)
+        return [ipaddress.ip_network(text, strict=False)]
     except ValueError:
-        return False
+        pass
+    first, sep, last = text.partition("-")
+    if not sep:
+        return None
+    try:
+        start, end = ipaddress.ip_address(first), ipaddress.ip_address(last)
+        return list(ipaddress.summarize_address_range(start, end))
+    except (ValueError, TypeError):
+        return None
+
+
+def _covers_tailnet(networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
     return any(
         network.version == tailnet.version and network.overlaps(tailnet)
+        for network in networks
         for tailnet in TAILNET_RANGES
     )
 
 
-def _wildcards(rule: Rule, tags: _Tags, hosts: dict[str, Any]) -> Iterator[Violation]:
+class _Selectors:
+    """Judges selectors: could this one cover a device that is not Highflame's or a user's?"""
+
+    def __init__(self, policy: Policy, tags: _Tags) -> None:
+        self.policy = policy
+        self.tags = tags
+
+    def _address_risk(self, text: str, seen: frozenset[str]) -> str | None:
+        if text.startswith("ipset:"):
+            if text in seen:
+                return f"{text} refers to itself"
+            entries = self.policy.ipsets.get(text)
+            if entries is None:
+                return f"{text} is not defined in ipsets"
+            for entry in entries:
+                if entry.startswith("remove:"):
+                    continue  # removing addresses can only narrow the set
+                risk = self._address_risk(entry.removeprefix("add:"), seen | {text})
+                if risk is not None:
+                    return f"{text}: {risk}"
+            return None
+        if text.startswith("host:"):
+            text = text.removeprefix("host:")
+        if text in self.policy.hosts:
+            address = self.policy.hosts[text]
+            networks = _network(address)
+            if networks is None:
+                return f"host {text} is {address!r}, not an address or prefix"
+            if _covers_tailnet(networks):
+                return f"host {text} ({address}) covers tailnet device addresses"
+            return None
+        networks = _network(text)
+        if networks is None:
+            return f"{text!r} is no selector the checker knows"
+        if _covers_tailnet(networks):
+            return f"{text!r} covers tailnet device addresses"
+        return None
+
+    def risk(self, selector: str, *, destination: bool) -> str | None:
+        """Why `selector` could cover a customer device (beyond a registered customer tag)."""
+        if selector in WIDE:
+            return f"contains {selector!r}"
+        if selector.startswith("tag:"):
+            if self.tags.of(selector) is None and names.in_customer_tag_space(selector):
+                return f"{selector} is in the customers' tag space but no registered customer's"
+            return None
+        if selector.startswith("autogroup:"):
+            if selector in USER_AUTOGROUPS or (destination and selector in DST_AUTOGROUPS):
+                return None
+            return f"{selector} is no autogroup the checker can prove excludes customer devices"
+        if selector.startswith("group:") or _LOGIN_RE.fullmatch(selector):
+            return None  # users' devices (groups hold users only)
+        if selector.startswith("svc:"):
+            return f"{selector}: a service is hosted by whichever devices advertise it"
+        return self._address_risk(selector, frozenset())
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _rule_selectors(
+    rule: Rule, tags: _Tags, selectors: _Selectors, allowances: Allowances
+) -> Iterator[Violation]:
     for selector in rule.src:
-        if selector in WILDCARDS:
-            yield Violation(2, rule.where, f"src contains {selector!r}")
-        elif tags.of(selector) is not None and not tags.elevation.is_recorder_rule(rule):
-            yield Violation(
-                2,
-                rule.where,
-                f"src {selector} is customer {tags.of(selector)}'s tag: customer "
-                "devices must initiate nothing in the tailnet",
-            )
-        elif _covers_tailnet(selector, hosts):
-            yield Violation(2, rule.where, f"src {selector!r} covers tailnet device addresses")
+        customer = tags.of(selector)
+        if customer is not None:
+            yield from _customer_source(rule, selector, customer, allowances)
+            continue
+        risk = selectors.risk(selector, destination=False)
+        if risk is not None:
+            yield Violation(2, rule.where, f"src {risk}")
     for target in rule.targets:
-        if target.host in WILDCARDS:
-            yield Violation(2, rule.where, f"dst contains {target.host!r}")
-        elif _covers_tailnet(target.host, hosts):
-            yield Violation(2, rule.where, f"dst {target.host!r} covers every tailnet device")
+        risk = selectors.risk(target.host, destination=True)
+        if risk is not None:
+            yield Violation(2, rule.where, f"dst {risk}")
+    for router in rule.via:
+        if not router.startswith("tag:") or tags.customer_side(router):
+            yield Violation(
+                2, rule.where, f"via {router}: traffic may route only through Highflame's own tags"
+            )
+
+
+def _customer_source(
+    rule: Rule, selector: str, customer: str, allowances: Allowances
+) -> Iterator[Violation]:
+    paths = allowances.customer_paths(selector)
+    allowed = {(p.dst, port) for p in paths for port in p.ports}
+    covered = bool(paths) and not rule.app and not rule.via
+    covered = covered and all(
+        (target.host, port) in allowed for target in rule.targets for port in target.ports
+    )
+    if not covered:
+        yield Violation(
+            2,
+            rule.where,
+            f"src {selector} is customer {customer}'s tag: customer devices must initiate "
+            "nothing in the tailnet",
+        )
 
 
 def _sre_reach(
-    rule: Rule, tags: _Tags, sre_group: str, reached: dict[str, set[str]]
+    rule: Rule,
+    tags: _Tags,
+    sre_group: str,
+    allowances: Allowances,
+    reached: dict[str, set[str]],
 ) -> Iterator[Violation]:
     """Invariants 3 and 5 for one rule; records what SRE reach in `reached` (tag -> ports)."""
     for target in rule.targets:
@@ -196,20 +313,35 @@ def _sre_reach(
                 f"customer {customer} is revoked, yet this rule reaches {target.host}",
             )
             continue
+        if rule.via:
+            yield Violation(3, rule.where, f"{target.host} is reached directly, never via a router")
+            continue
         if rule.src != (sre_group,):
             elevated = tags.elevation.elevated_target(rule, target.host, customer)
-            if elevated is not None:
+            if elevated is not None:  # a break-glass grant: judged by its own rules
                 yield from (Violation(*finding) for finding in elevated)
                 continue
+        gated = rule.src != (sre_group,) and _posture_gated(rule, allowances)
+        if rule.src != (sre_group,) and not gated:
             yield Violation(
                 3, rule.where, f"only {sre_group} may reach {target.host} (src: {list(rule.src)})"
             )
             continue
         yield from _target_ports(rule, target.host, target.ports, access, tags.elevation)
+        if gated:
+            continue  # an exception never counts as the SRE group's own reach
         yield from (Violation(*f) for f in tags.elevation.standing_posture_of(rule))
         reached[target.host].update(target.ports)
         if target.host == access.device_tag and rule.app.get(KUBERNETES_CAPABILITY) is not None:
             reached[target.host].add(KUBERNETES_CAPABILITY)
+
+
+def _posture_gated(rule: Rule, allowances: Allowances) -> bool:
+    if not rule.src:
+        return False
+    return all(
+        any(g.posture in rule.src_posture for g in allowances.gated(src)) for src in rule.src
+    )
 
 
 def _target_ports(
@@ -269,10 +401,12 @@ def _missing_reach(tags: _Tags, reached: dict[str, set[str]], sre: str) -> Itera
                 )
 
 
-def _group_members(document: dict[str, Any], model: AccessModel) -> Iterator[Violation]:
+def _group_members(
+    document: dict[str, Any], policy: Policy, model: AccessModel
+) -> Iterator[Violation]:
     sre = model.highflame.sre_group
     groups = document.get("groups", {})
-    listed = string_list(groups.get(sre)) if isinstance(groups, dict) else None
+    listed = policy.groups.get(sre) if isinstance(groups, dict) and sre in groups else None
     expected = sorted(model.highflame.sre.members)
     shown = list(listed) if listed is not None else "no list of logins"
     if listed is None or sorted(m.lower() for m in listed) != expected:
@@ -283,10 +417,37 @@ def _group_members(document: dict[str, Any], model: AccessModel) -> Iterator[Vio
         )
 
 
+# --- ownership -------------------------------------------------------------------------------
+
+
+def _effective_owners(tag: str, owners: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """Everyone who can apply `tag`: its owners, and whoever can apply an owning tag, and so on.
+
+    A tag with no owners (`[]`) is applied by admins only.
+    """
+    found: set[str] = set()
+    pending = [tag]
+    visited: set[str] = set()
+    while pending:
+        current = pending.pop()
+        if current in visited:
+            continue
+        visited.add(current)
+        listed = owners.get(current, ())
+        if not listed:
+            found.add(ADMINS)
+        for owner in listed:
+            found.add(owner)
+            if owner.startswith("tag:"):
+                pending.append(owner)
+    return found
+
+
 def _ownership(
-    owners: dict[str, tuple[str, ...]], model: AccessModel, tags: _Tags
+    owners: Mapping[str, tuple[str, ...]], model: AccessModel, tags: _Tags
 ) -> Iterator[Violation]:
-    allowed_operator_owners = {*model.highflame.operator_tag_owners, ADMINS}
+    configured = set(model.highflame.operator_tag_owners)
+    allowed_operator_owners = {*configured, ADMINS}
     for customer in tags.access:
         operator = names.operator_tag(customer)
         for device in (names.operator_device_tag(customer), names.proxy_tag(customer)):
@@ -305,10 +466,28 @@ def _ownership(
                     f"owners {stray} are neither admins nor "
                     f"the configured operator_tag_owners {model.highflame.operator_tag_owners}",
                 )
+                continue
+            for owner in owners[operator]:
+                if not owner.startswith("tag:"):
+                    continue
+                through = sorted(_effective_owners(owner, owners) - allowed_operator_owners)
+                through = [t for t in through if t != operator]
+                if through:
+                    yield Violation(
+                        4,
+                        f"tagOwners.{owner}",
+                        f"{through} can apply {owner}, which owns {operator}: they would own "
+                        f"customer {customer}'s tags; only admins or "
+                        f"{model.highflame.operator_tag_owners} may",
+                    )
     for tag, listed in owners.items():
         for owner in listed:
             holder = tags.of(owner)
             if holder is None:
+                if names.in_customer_tag_space(owner) and not names.in_customer_tag_space(tag):
+                    yield Violation(
+                        4, f"tagOwners.{tag}", f"is owned by {owner}, a tag in the customers' space"
+                    )
                 continue
             if owner == names.operator_tag(holder) and tag in (
                 names.operator_device_tag(holder),
@@ -323,25 +502,86 @@ def _ownership(
             )
 
 
-def _test_index(
-    document: dict[str, Any], found: list[Violation]
-) -> dict[str, tuple[set[str], set[str]]]:
-    raw = document.get("tests", [])
-    index: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    if not isinstance(raw, list):
-        found.append(Violation(0, "tests", "must be a list"))
-        return index
-    for position, test in enumerate(raw):
-        accept = string_list(test.get("accept", [])) if isinstance(test, dict) else None
-        deny = string_list(test.get("deny", [])) if isinstance(test, dict) else None
-        src = test.get("src") if isinstance(test, dict) else None
-        if not isinstance(src, str) or accept is None or deny is None:
-            found.append(
-                Violation(0, f"tests[{position}]", "needs a string src and lists accept/deny")
+def _tag_space(owners: Mapping[str, tuple[str, ...]], tags: _Tags) -> Iterator[Violation]:
+    for tag in owners:
+        if names.in_customer_tag_space(tag) and tags.of(tag) is None:
+            yield Violation(
+                10,
+                f"tagOwners.{tag}",
+                "is in the customers' tag space (tag:cust-*, tag:k8s*) but belongs to no "
+                "registered customer; only customers/<name>.yaml defines tags there",
             )
-            continue
-        index[src][0].update(accept)
-        index[src][1].update(deny)
+
+
+# --- node attributes, auto-approvers, postures -----------------------------------------------
+
+
+def _node_attrs(policy: Policy, tags: _Tags, selectors: _Selectors) -> Iterator[Violation]:
+    for entry in policy.node_attrs:
+        what = ", ".join([*entry.attr, *entry.app]) or "nothing"
+        for target in entry.target:
+            if tags.customer_side(target):
+                yield Violation(
+                    9, entry.where, f"target {target} is a customer tag: no attributes ({what})"
+                )
+                continue
+            risk = selectors.risk(target, destination=False)
+            if risk is not None:
+                yield Violation(9, entry.where, f"target {risk} (attributes: {what})")
+
+
+def _auto_approvers(policy: Policy, tags: _Tags, selectors: _Selectors) -> Iterator[Violation]:
+    approvers = policy.auto_approvers
+    groups: list[tuple[str, tuple[str, ...]]] = [
+        *((f"autoApprovers.routes.{k}", v) for k, v in approvers.routes.items()),
+        ("autoApprovers.exitNode", approvers.exit_node),
+        *((f"autoApprovers.services.{k}", v) for k, v in approvers.services.items()),
+    ]
+    for where, listed in groups:
+        for approver in listed:
+            if tags.customer_side(approver):
+                yield Violation(
+                    9, where, f"{approver} is a customer tag: customer devices approve nothing"
+                )
+                continue
+            risk = selectors.risk(approver, destination=False)
+            if risk is None and approver == "autogroup:member":
+                risk = "autogroup:member lets any member's device approve itself"
+            if risk is not None:
+                yield Violation(9, where, risk)
+
+
+def _postures(policy: Policy) -> Iterator[Violation]:
+    for name in policy.postures:
+        if not name.startswith("posture:"):
+            yield Violation(0, f"postures.{name}", "a posture's name starts with 'posture:'")
+    references: list[tuple[str, tuple[str, ...]]] = [
+        ("defaultSrcPosture", policy.default_src_posture),
+        *((g.where, g.src_posture) for g in policy.grants),
+        *((a.where, a.src_posture) for a in policy.acls),
+        *((s.where, s.src_posture) for s in policy.ssh),
+    ]
+    for where, listed in references:
+        for posture in listed:
+            if posture not in policy.postures:
+                yield Violation(0, f"{where}.srcPosture", f"{posture} is not defined in postures")
+
+
+def _ssh_recorders(policy: Policy, tags: _Tags) -> Iterator[Violation]:
+    for rule in policy.ssh:
+        for recorder in rule.recorder:
+            if tags.customer_side(recorder):
+                yield Violation(2, rule.where, f"recorder {recorder} is a customer tag")
+
+
+# --- tests -----------------------------------------------------------------------------------
+
+
+def _test_index(policy: Policy) -> dict[str, tuple[set[str], set[str]]]:
+    index: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for test in policy.tests:
+        index[test.src][0].update(test.accept)
+        index[test.src][1].update(test.deny)
     return index
 
 
@@ -363,10 +603,55 @@ def _tests(
             continue
         for device in (access.device_tag, access.proxy_tag):
             denies = index[device][1] if device in index else set()
-            isolated = any(tags.of(split_host_port(d)[0]) not in (None, customer) for d in denies)
+            isolated = any(tags.of(host_of(d)) not in (None, customer) for d in denies)
             if not isolated:
                 yield Violation(
                     6, "tests", f"no test denies {device} reaching another customer's tags"
+                )
+
+
+def _allowed_test_accept(
+    src: str, entry: str, model: AccessModel, tags: _Tags, allowances: Allowances
+) -> bool:
+    host, port = host_of(entry), entry[len(host_of(entry)) + 1 :]
+    customer_src = tags.customer_side(src)
+    if customer_src:
+        return any(
+            path.dst == host and any(p.split(":")[-1] == port for p in path.ports)
+            for path in allowances.customer_paths(src)
+        )
+    customer = tags.of(host)
+    if customer is None:
+        return not names.in_customer_tag_space(host)
+    engineers = {model.highflame.sre_group, *model.highflame.sre.members}
+    engineers |= {g.src for g in allowances.posture_gated_sources}
+    access = tags.access[customer]
+    if src not in engineers or not access.reachable:
+        return False
+    if host == access.device_tag:
+        return port == str(API_SERVER_PORT)
+    return host == access.proxy_tag and port in {str(p) for p in access.ports}
+
+
+def _forbidden_accepts(
+    policy: Policy, model: AccessModel, tags: _Tags, allowances: Allowances
+) -> Iterator[Violation]:
+    for test in policy.tests:
+        for entry in test.accept:
+            if not _allowed_test_accept(test.src, entry, model, tags, allowances):
+                yield Violation(
+                    6, test.where, f"accepts {test.src} at {entry}: a path isolation forbids"
+                )
+    for ssh_test in policy.ssh_tests:
+        customer_src = tags.customer_side(ssh_test.src)
+        for entry in (*ssh_test.accept, *ssh_test.check):
+            targets = [d for d in ssh_test.dst if tags.customer_side(host_of(d))]
+            if customer_src or targets:
+                yield Violation(
+                    6,
+                    ssh_test.where,
+                    f"expects ssh as {entry} from {ssh_test.src} to {list(ssh_test.dst)}: "
+                    "nobody gets ssh to or from customer devices",
                 )
 
 
@@ -387,27 +672,36 @@ def _dedupe(items: Iterable[Violation]) -> list[Violation]:
 
 
 def check_policy(document: Any, model: AccessModel) -> list[Violation]:
-    """Every violation of invariants 1-8 in `document` against `model`, sorted; [] when sound."""
+    """Every violation of the invariants in `document` against `model`, sorted; [] when sound."""
     if not isinstance(document, dict):
         return [Violation(0, "(document)", "a policy must be a JSON object")]
+    policy = read_policy(document)
     found: list[Violation] = []
+    found.extend(Violation(0, *problem.split(": ", 1)) for problem in policy.problems)
+    found.extend(
+        Violation(0, section, "unknown section: the checker cannot prove it harmless")
+        for section in policy.unknown
+    )
     tags = _index(model)
+    allowances = policy_allowances(model)
+    selectors = _Selectors(policy, tags)
     sre = model.highflame.sre_group
-    owners = _tag_owners(document, found)
-    hosts = document.get("hosts", {})
-    hosts = hosts if isinstance(hosts, dict) else {}
-    problems: list[str] = []
     reached: dict[str, set[str]] = defaultdict(set)
-    rules = list(access_rules(document, problems))
+    rules = list(policy_rules(policy))
     for rule in rules:
-        found.extend(_wildcards(rule, tags, hosts))
-        found.extend(_sre_reach(rule, tags, sre, reached))
+        found.extend(_rule_selectors(rule, tags, selectors, allowances))
+        found.extend(_sre_reach(rule, tags, sre, allowances, reached))
     found.extend(Violation(*f) for f in tags.elevation.document_findings(document, rules))
-    found.extend(Violation(0, *problem.split(": ", 1)) for problem in problems)
-    found.extend(_undefined_tags(document, owners, tags))
+    found.extend(_undefined_tags(document, policy.tag_owners, tags))
     found.extend(_missing_reach(tags, reached, sre))
-    found.extend(_group_members(document, model))
-    found.extend(_ownership(owners, model, tags))
-    found.extend(_tests(_test_index(document, found), model, tags))
+    found.extend(_group_members(document, policy, model))
+    found.extend(_ownership(policy.tag_owners, model, tags))
+    found.extend(_tag_space(policy.tag_owners, tags))
+    found.extend(_node_attrs(policy, tags, selectors))
+    found.extend(_auto_approvers(policy, tags, selectors))
+    found.extend(_postures(policy))
+    found.extend(_ssh_recorders(policy, tags))
+    found.extend(_tests(_test_index(policy), model, tags))
+    found.extend(_forbidden_accepts(policy, model, tags, allowances))
     found.extend(_collisions(model))
     return _dedupe(found)

@@ -11,7 +11,6 @@ from typing import Any
 
 from hfaccess import names
 from hfaccess.errors import InputError, InvalidInput
-from hfaccess.policy.base import SOURCE
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.elevation import ElevationView
 from hfaccess.workspace import AccessModel
@@ -64,11 +63,17 @@ def add_elevation(document: dict[str, Any], model: AccessModel) -> dict[str, Any
     base_postures = document.get("postures", {})
     if postures:
         if not isinstance(base_postures, dict):
-            raise InvalidInput([InputError(SOURCE, "base_policy.postures", "must be a mapping")])
+            raise InvalidInput(
+                [InputError(model.highflame_source, "base_policy.postures", "must be a mapping")]
+            )
         taken = sorted(set(base_postures) & set(postures))
         if taken:
             raise InvalidInput(
-                InputError(SOURCE, f"base_policy.postures.{name}", "is generated; rename it")
+                InputError(
+                    model.highflame_source,
+                    f"base_policy.postures.{name}",
+                    "is generated; rename it",
+                )
                 for name in taken
             )
         result["postures"] = {**base_postures, **postures}

@@ -6,7 +6,6 @@ error still points at the right line and column of the original file.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -72,18 +71,20 @@ def _strip_trailing_commas(text: str) -> str:
     return "".join(chars)
 
 
+def strip_hujson(text: str) -> str:
+    """HuJSON text as plain JSON text of the same length (comments, trailing commas blanked)."""
+    return _strip_trailing_commas(_strip_comments(text))
+
+
 def loads(text: str) -> Any:
-    """Parse JSON or HuJSON text; raise PolicyFileError naming line and column."""
-    try:
-        return json.loads(_strip_trailing_commas(_strip_comments(text)))
-    except json.JSONDecodeError as exc:
-        raise PolicyFileError(f"line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    """Parse JSON or HuJSON text (duplicate keys refused); see hfaccess.policy.reader."""
+    from hfaccess.policy.reader import parse_policy_text
+
+    return parse_policy_text(text)
 
 
 def load_policy_file(path: Path) -> Any:
-    """Read and parse a policy file; raise PolicyFileError for unreadable or invalid files."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyFileError(f"cannot read the file: {exc}") from None
-    return loads(text)
+    """Read and parse a policy file; see hfaccess.policy.reader.read_policy_file."""
+    from hfaccess.policy.reader import read_policy_file
+
+    return read_policy_file(path)

@@ -35,6 +35,9 @@ class KillTarget:
     environment: str | None = None
     environments: tuple[str, ...] = ()  # the customer's environments known to the registry
     still_active: tuple[str, ...] = ()  # other environments that remain active
+    # Credential ids recorded for the environment (`pulumi stack output oauthClientId`): evidence
+    # that a key is this environment's besides the description the program writes.
+    client_ids: tuple[str, ...] = ()
 
     @property
     def whole_customer(self) -> bool:
@@ -79,6 +82,14 @@ class PlannedKey:
 
 
 @dataclass(frozen=True)
+class Leftover:
+    """Something of the target the kill will not (or did not) remove, and why."""
+
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
 class KillPlan:
     """Everything a kill removes, in the order it removes it, plus what it will not touch."""
 
@@ -88,6 +99,16 @@ class KillPlan:
     keys: tuple[PlannedKey, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    # Items of the target that stay reachable or able to re-register after this plan runs:
+    # foreign-tagged devices and keys, ones no evidence ties to an environment, the caller.
+    leftovers: tuple[Leftover, ...] = ()
+    # Whether the tailnet holds anything of the customer at all (a tag in the policy file, a
+    # device or key carrying one): an unregistered name that is absent is a typo.
+    present: bool = False
+
+    @property
+    def removes_anything(self) -> bool:
+        return bool(self.devices or self.keys or (self.policy is not None and self.policy.changed))
 
     @property
     def tailnet_clean(self) -> bool:
@@ -98,56 +119,104 @@ class KillPlan:
 
 def _plan_devices(
     target: KillTarget, devices: Iterable[Device]
-) -> tuple[list[PlannedDevice], list[str]]:
+) -> tuple[list[PlannedDevice], list[Leftover]]:
     planned: list[PlannedDevice] = []
-    warnings: list[str] = []
+    left: list[Leftover] = []
     customer = target.customer
     for device in sorted(devices, key=lambda d: (d.short_name, d.id)):
+        what = PlannedDevice(device, None).describe()
         if owned_by(device.tags, customer):
             env = device_environment(device, customer, target.environments)
             if target.whole_customer or env == target.environment:
                 planned.append(PlannedDevice(device, env))
             elif env is None:
-                warnings.append(
-                    f"device {device.short_name} (id {device.id}) carries {customer}'s tags but "
-                    "its name matches no environment: left alone (a whole-customer kill "
-                    "removes it)"
+                left.append(
+                    Leftover(
+                        what,
+                        f"carries {customer}'s tags but its name matches no environment, so it "
+                        f"may be {target.environment}'s (a proxy the customer created?): not "
+                        "deleted; delete it by hand, or kill the whole customer",
+                    )
                 )
         elif touches(device.tags, customer):
-            warnings.append(
-                f"device {device.short_name} (id {device.id}) carries {customer}'s tags next "
-                f"to others ({', '.join(device.tags)}): not deleted, review it by hand"
+            left.append(
+                Leftover(
+                    what,
+                    f"carries {customer}'s tags next to others: not deleted, review it by hand",
+                )
             )
-    return planned, warnings
+    return planned, left
+
+
+def _key_environment(key: Key, target: KillTarget) -> str | None:
+    """The environment the evidence ties `key` to: a recorded client id, else the exact
+    description the program writes."""
+    if target.environment is not None and key.id in target.client_ids:
+        return target.environment
+    return key_environment(key, target.customer, target.environments)
 
 
 def _plan_keys(
     target: KillTarget, keys: Iterable[Key], caller_key: str | None
-) -> tuple[list[PlannedKey], list[str]]:
+) -> tuple[list[PlannedKey], list[Leftover]]:
     planned: list[PlannedKey] = []
-    warnings: list[str] = []
+    left: list[Leftover] = []
     customer = target.customer
     for key in sorted(keys, key=lambda k: k.id):
+        what = PlannedKey(key, None).describe()
         if caller_key and key.id == caller_key and touches(key.all_tags, customer):
-            warnings.append(
-                f"key {key.id} is the credential running this kill: not deleted (delete it by "
-                "hand last, and use Highflame's own automation client next time)"
+            left.append(
+                Leftover(
+                    what,
+                    "the credential running this kill: not deleted (delete it by hand last, "
+                    "and use Highflame's own automation client next time)",
+                )
             )
         elif owned_by(key.all_tags, customer):
-            env = key_environment(key, customer, target.environments)
+            env = _key_environment(key, target)
             if target.whole_customer or env == target.environment:
                 planned.append(PlannedKey(key, env))
             elif env is None:
-                warnings.append(
-                    f"{PlannedKey(key, None).describe()} belongs to {customer} but names no "
-                    "environment: left alone (a whole-customer kill removes it)"
+                evidence = (
+                    "an auth key one of its operators minted, which does not say which"
+                    if key.key_type == "auth"
+                    else "its description is not the one the program writes and no "
+                    "--client-id names it (pass the one from `pulumi stack output oauthClientId`)"
+                )
+                left.append(
+                    Leftover(
+                        what,
+                        f"belongs to {customer} but no evidence ties it to an environment "
+                        f"({evidence}), so it may be {target.environment}'s: not deleted; "
+                        "delete it by hand, or kill the whole customer",
+                    )
                 )
         elif touches(key.all_tags, customer):
-            warnings.append(
-                f"key {key.id} carries {customer}'s tags next to others "
-                f"({', '.join(key.all_tags)}): not deleted, review it by hand"
+            left.append(
+                Leftover(
+                    what,
+                    f"carries {customer}'s tags next to others: not deleted, review it by hand",
+                )
             )
-    return planned, warnings
+    return planned, left
+
+
+def policy_mentions(policy: Mapping[str, Any], tags: Iterable[str]) -> bool:
+    """Whether any of `tags` appears anywhere in the policy file (tagOwners included), whole
+    or with a port (`tag:x:443`): a presence check, not a reading of the rules."""
+    wanted = set(tags)
+    ported = tuple(f"{tag}:" for tag in wanted)
+
+    def walk(value: object) -> bool:
+        if isinstance(value, str):
+            return value in wanted or value.startswith(ported)
+        if isinstance(value, Mapping):
+            return any(walk(k) or walk(v) for k, v in value.items())
+        if isinstance(value, list):
+            return any(walk(v) for v in value)
+        return False
+
+    return walk(policy)
 
 
 def plan_kill(
@@ -183,13 +252,22 @@ def plan_kill(
             f"environments ({others}); {target.environment} is cut by deleting its devices "
             "and its credential"
         )
-    planned_devices, device_warnings = _plan_devices(target, devices)
-    planned_keys, key_warnings = _plan_keys(target, keys, caller_key)
+    devices = list(devices)
+    keys = list(keys)
+    planned_devices, device_left = _plan_devices(target, devices)
+    planned_keys, key_left = _plan_keys(target, keys, caller_key)
+    present = (
+        (policy is not None and policy_mentions(policy, target.tags))
+        or any(touches(d.tags, target.customer) for d in devices)
+        or any(touches(k.all_tags, target.customer) for k in keys)
+    )
     return KillPlan(
         target=target,
         policy=edit,
         devices=tuple(planned_devices),
         keys=tuple(planned_keys),
-        warnings=tuple(warnings + device_warnings + key_warnings),
+        warnings=tuple(warnings),
         notes=tuple(notes),
+        leftovers=tuple(device_left + key_left),
+        present=present,
     )

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hfaccess.policy import reader
+
 # Sections whose entries grant access: selector lists that may name the tags.
 _RULE_SELECTOR_FIELDS: dict[str, tuple[str, ...]] = {
     "grants": ("src", "dst", "via"),
@@ -38,14 +40,11 @@ class PolicyEdit:
 
 
 def host_of(selector: str) -> str:
-    """`tag:x:443` -> `tag:x`; selectors without a port are returned unchanged."""
-    if selector.startswith("tag:") and selector.count(":") >= 2:
-        return selector.rsplit(":", 1)[0]
-    if not selector.startswith("tag:") and ":" in selector and "@" not in selector:
-        head, _, tail = selector.rpartition(":")
-        if tail == "*" or tail.replace("-", "").replace(",", "").isdigit():
-            return head
-    return selector
+    """`tag:x:443` -> `tag:x`; selectors without a port are returned unchanged.
+
+    The one host:port split of the project: the policy reader's (the checker uses it too).
+    """
+    return reader.host_of(selector)
 
 
 def _strings(value: object) -> list[str] | None:

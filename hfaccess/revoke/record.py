@@ -2,6 +2,7 @@
 
 The file is edited in place (comments kept), the result is validated as a customer document
 before anything is written, and the write is atomic. Already revoked means nothing to write.
+Any `reinstated` entry goes: it lifted an earlier revocation, never this one.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def mark_revoked(text: str, environment: str | None, display: str) -> str | None
         raise RecordError(f"{display}: {exc}") from None
     if not isinstance(data, CommentedMap):
         raise RecordError(f"{display}: not a customer document (a mapping)")
+    dropped = data.pop("reinstated", None) is not None
     target: CommentedMap = data
     if environment is not None:
         envs = data.get("environments")
@@ -52,7 +54,7 @@ def mark_revoked(text: str, environment: str | None, display: str) -> str | None
         if not isinstance(env_node, CommentedMap):
             raise RecordError(f"{display}: environments.{environment}: not a mapping")
         target = env_node
-    if target.get("revoked") is True:
+    if target.get("revoked") is True and not dropped:
         return None
     target["revoked"] = True
     if environment is not None:

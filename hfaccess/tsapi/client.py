@@ -14,11 +14,13 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from hfaccess.policy.reader import PolicyFileError, parse_policy_text
 from hfaccess.tsapi.attributes import DeviceAttributes
 from hfaccess.tsapi.errors import (
     ApiError,
@@ -103,7 +105,10 @@ class TailscaleClient:
         """The live policy file as JSON, with its ETag."""
         path = self._tailnet_path("acl")
         response = self._call("GET", path, headers={"Accept": "application/json"})
-        policy = self._json(response, "GET", path)
+        try:
+            policy = parse_policy_text(response.text)
+        except PolicyFileError as exc:
+            raise InvalidResponse("GET", path, f"not a readable policy file ({exc})") from None
         if not isinstance(policy, dict):
             raise InvalidResponse("GET", path, "the policy file is not a JSON object")
         return PolicyFile(policy=policy, etag=str(response.headers.get("ETag", "")))
@@ -255,6 +260,21 @@ class TailscaleClient:
         except NotFound:
             return False
         return True
+
+    # -- configuration audit log -----------------------------------------------------------
+
+    def configuration_log(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Every configuration audit event from `start` to `end` (the API does not paginate:
+        the window is the bound). Needs scope `logs:configuration:read` or `all:read`."""
+        path = self._tailnet_path("logging", "configuration")
+        params = {"start": _rfc3339(start), "end": _rfc3339(end)}
+        body = self._json(self._call("GET", path, params=params), "GET", path)
+        entries = body.get("logs") if isinstance(body, dict) else None
+        if entries is None and isinstance(body, dict) and not body:
+            return []  # an empty window may answer `{}`
+        if not isinstance(entries, list):
+            raise InvalidResponse("GET", path, "no 'logs' list")
+        return [e for e in entries if isinstance(e, dict)]
 
     # -- device posture attributes (elevation) ---------------------------------------------
 
@@ -428,6 +448,11 @@ def key_entry_complete(entry: Mapping[str, Any]) -> bool:
     if key_type in ("client", "federated"):
         return isinstance(entry.get("tags"), list)
     return True
+
+
+def _rfc3339(moment: datetime) -> str:
+    """UTC, seconds precision, `Z` suffix: what the logging endpoints take."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _dump(policy: Mapping[str, Any]) -> bytes:

@@ -18,6 +18,14 @@ IMAGE_KEYS: Final = ("operatorConfig", "proxyConfig")
 SERVICE_TYPES: Final = ("kubernetes:core/v1:Service", "kubernetes:core/v1:ServicePatch")
 FORBIDDEN_SERVICE_TYPES: Final = frozenset({"LoadBalancer", "NodePort"})
 
+# Never exposed to the tailnet (hfaccess.models refuses them in the registry): the raw API
+# server Service (it would bypass the auth proxy) and anything in the operator's namespace.
+INGRESS_TYPE: Final = "kubernetes:networking.k8s.io/v1:Ingress"
+SERVICE_PATCH_TYPE: Final = "kubernetes:core/v1:ServicePatch"
+EXPOSE_ANNOTATION: Final = "tailscale.com/expose"
+API_SERVER_SERVICE: Final = ("default", "kubernetes")
+NEVER_EXPOSED_NAMESPACES: Final = frozenset({"tailscale"})
+
 # The default SRE role (reference: kubernetes-rbac.md, "Never granted by the default role").
 SRE_ROLE_NAME: Final = "highflame-sre"
 ROLE_TYPES: Final = (

@@ -36,7 +36,8 @@ def policies() -> list[Policy]:
         ),
         ResourceValidationPolicy(
             name="no-loadbalancer-or-nodeport-service",
-            description="No Service (or ServicePatch) of type LoadBalancer or NodePort.",
+            description="No Service (or ServicePatch) of type LoadBalancer or NodePort; nothing "
+            "exposes default/kubernetes or the operator namespace.",
             validate=validate_no_public_service,
             enforcement_level=MANDATORY,
         ),

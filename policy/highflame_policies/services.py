@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from highflame_policies.limits import FORBIDDEN_SERVICE_TYPES, SERVICE_TYPES
+from highflame_policies.limits import (
+    API_SERVER_SERVICE,
+    EXPOSE_ANNOTATION,
+    FORBIDDEN_SERVICE_TYPES,
+    INGRESS_TYPE,
+    NEVER_EXPOSED_NAMESPACES,
+    SERVICE_PATCH_TYPE,
+    SERVICE_TYPES,
+)
 from highflame_policies.props import lookup
 
 
@@ -19,8 +29,34 @@ def service_violation(props: object) -> str | None:
     return None
 
 
+def _forbidden_target(namespace: object, service: object) -> str | None:
+    if namespace in NEVER_EXPOSED_NAMESPACES:
+        return f"namespace {namespace!r} is the operator's own: nothing in it is exposed"
+    if (namespace, service) == API_SERVER_SERVICE:
+        return "default/kubernetes is the raw API server: reached only through the auth proxy"
+    return None
+
+
+def exposure_violation(resource_type: str, props: object) -> str | None:
+    """Why an exposure (Tailscale Ingress or expose annotation) targets a forbidden Service."""
+    namespace = lookup(props, "metadata", "namespace")
+    if resource_type == SERVICE_PATCH_TYPE:
+        annotations = lookup(props, "metadata", "annotations")
+        if isinstance(annotations, Mapping) and EXPOSE_ANNOTATION in annotations:
+            return _forbidden_target(namespace, lookup(props, "metadata", "name"))
+        return None
+    if resource_type == INGRESS_TYPE:
+        service = lookup(props, "spec", "defaultBackend", "service", "name")
+        return _forbidden_target(namespace, service)
+    return None
+
+
 def validate_no_public_service(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    """Resource policy over Services and ServicePatches."""
+    """Resource policy over Services, ServicePatches and Ingresses."""
+    if args.resource_type in (SERVICE_PATCH_TYPE, INGRESS_TYPE):
+        problem = exposure_violation(args.resource_type, args.props)
+        if problem is not None:
+            report(problem, None)
     if args.resource_type not in SERVICE_TYPES:
         return
     problem = service_violation(args.props)

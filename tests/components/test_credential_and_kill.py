@@ -18,10 +18,10 @@ import yaml
 
 from components.cluster_install import TYPE_TOKEN as CLUSTER_INSTALL
 from components.tailnet_customer import TailnetCustomer
-from hfaccess.cli.kill import _load_target
 from hfaccess.credentials import credential_spec
 from hfaccess.models import CredentialKind, InstallMode
 from hfaccess.revoke.plan import plan_kill
+from hfaccess.revoke.target import ResolvedTarget, resolve_target
 from hfaccess.tsapi import Key
 from tests.components.stacks import PROVIDER_TYPE, copy_root
 from tests.support.files import REPO
@@ -154,21 +154,24 @@ def test_kill_env_selects_exactly_the_credential_its_stack_creates(
     keys = {name: listed_key(credential(run)) for name, run in runs.items()}
     ref = REFS[stack]
     # the target `hfaccess kill <customer> --env <env>` builds from the registry
-    target, _, warnings = _load_target(ref.customer.name, ref.name, REPO / "customers")
-    assert warnings == []
-    plan = plan_kill(target, None, [], list(keys.values()))
+    resolved = resolve_target(ref.customer.name, ref.name, REPO / "customers")
+    assert isinstance(resolved, ResolvedTarget)
+    assert resolved.warnings == ()
+    plan = plan_kill(resolved.target, None, [], list(keys.values()))
     assert [(planned.key, planned.environment) for planned in plan.keys] == [
         (keys[stack], ref.name)
     ]
     assert plan.warnings == ()
+    assert plan.leftovers == ()
 
 
 def test_whole_customer_kill_selects_every_environment_of_that_customer_only(
     runs: dict[str, ProgramRun],
 ) -> None:
     keys = {name: listed_key(credential(run)) for name, run in runs.items()}
-    target, _, _ = _load_target("acme", None, REPO / "customers")
-    plan = plan_kill(target, None, [], list(keys.values()))
+    resolved = resolve_target("acme", None, REPO / "customers")
+    assert isinstance(resolved, ResolvedTarget)
+    plan = plan_kill(resolved.target, None, [], list(keys.values()))
     acme = sorted(stack for stack in ACTIVE if REFS[stack].customer.name == "acme")
     assert len(acme) == 2
     assert sorted(planned.key.id for planned in plan.keys) == sorted(keys[s].id for s in acme)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from components.tailnet_customer import TailnetCustomer
-from hfaccess.credentials import OPERATOR_SCOPES
+from hfaccess.credentials import EXPOSURE_SCOPES, OPERATOR_SCOPES
 from tests.components.stacks import (
     PROVIDER_TYPE,
     assert_inside_components_with_explicit_provider,
@@ -39,7 +39,8 @@ def test_oauth_environment_gets_one_client_with_its_customers_tag_only(
     assert run.of_type(FEDERATED) == []
     assert client.inputs == {
         "description": description,
-        "scopes": list(OPERATOR_SCOPES),
+        # globex has an exposure: its operator deletes the proxy's device when it goes
+        "scopes": list(EXPOSURE_SCOPES if stack == "globex-prod" else OPERATOR_SCOPES),
         "tags": [f"tag:k8s-operator-{customer}"],
     }
     assert client.name == f"{stack}-oauth-client"
@@ -53,7 +54,8 @@ def test_oauth_environment_gets_one_client_with_its_customers_tag_only(
 
     host = f"{stack}-kube"
     assert run.outputs["apiServerHost"] == host
-    assert run.outputs["kubeconfigCommand"] == f"tailscale configure kubeconfig {host}"
+    env = stack.removeprefix(f"{customer}-")
+    assert run.outputs["kubeconfigCommand"] == f"python -m hfaccess connect {customer} {env}"
     assert run.outputs["credentialKind"] == "oauth"
     assert run.outputs["oauthClientId"] == f"{stack}-oauth-client-id"
     assert run.outputs["oauthClientSecret"] == MOCK_OAUTH_SECRET
@@ -99,7 +101,7 @@ def test_revoked_environment_declares_no_credential(tmp_path: Path, acme: dict[s
     assert run.resources == []
     assert run.outputs == {
         "apiServerHost": "acme-prod-kube",
-        "kubeconfigCommand": "tailscale configure kubeconfig acme-prod-kube",
+        "kubeconfigCommand": "python -m hfaccess connect acme prod",
         "operatorTag": "tag:k8s-operator-acme",
         "revoked": True,
     }

@@ -124,7 +124,10 @@ def test_a_policy_failing_the_checker_is_never_declared(tmp_path: Path) -> None:
     highflame = yaml.safe_load(highflame_file.read_text())
     highflame["base_policy"]["grants"] = [{"src": ["*"], "dst": ["*"], "ip": ["*"]}]
     highflame_file.write_text(yaml.safe_dump(highflame))
-    with pytest.raises(pulumi.RunError, match=r"invariant 2: grants\[0\]: src contains '\*'"):
+    with pytest.raises(
+        pulumi.RunError,
+        match=r"highflame.yaml: base_policy.grants\[0\]: src contains '\*' \(invariant 2\)",
+    ):
         run_stack("tailnet", root=root)
 
 

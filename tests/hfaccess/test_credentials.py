@@ -17,13 +17,16 @@ def test_sample_credentials() -> None:
     prod = credential_spec(refs["acme-prod"])
     assert prod.kind is CredentialKind.OAUTH
     assert prod.tags == ("tag:k8s-operator-acme",)
-    assert prod.scopes == ("auth_keys", "devices:core", "services")
+    assert prod.scopes == ("auth_keys",)  # no exposures: mint keys, nothing else
     assert prod.description == "acme prod k8s-operator"
     assert prod.as_document() == {
         "description": "acme prod k8s-operator",
-        "scopes": ["auth_keys", "devices:core", "services"],
+        "scopes": ["auth_keys"],
         "tags": ["tag:k8s-operator-acme"],
     }
+    # globex exposes Studio: its operator deletes the proxy's device when the exposure goes.
+    assert credential_spec(refs["globex-prod"]).scopes == ("auth_keys", "devices:core")
+    assert all("services" not in credential_spec(r).scopes for r in refs.values())
     dev = credential_spec(refs["acme-dev"])
     assert dev.kind is CredentialKind.FEDERATED
     assert dev.subject == "system:serviceaccount:tailscale:operator"

@@ -39,6 +39,15 @@ def test_pinned_value_is_the_cores(name: str, core: str) -> None:
     assert getattr(limits, name) == core
 
 
+def test_never_exposed_services_are_the_cores() -> None:
+    from hfaccess.install.exposures import EXPOSE_ANNOTATION
+    from hfaccess.models import API_SERVER_SERVICE
+
+    assert limits.API_SERVER_SERVICE == API_SERVER_SERVICE
+    assert frozenset({names.OPERATOR_NAMESPACE}) == limits.NEVER_EXPOSED_NAMESPACES
+    assert limits.EXPOSE_ANNOTATION == EXPOSE_ANNOTATION
+
+
 def test_release_coordinates_are_the_customers_kill_switch() -> None:
     # `helm uninstall tailscale-operator -n tailscale` must hit what both sides pin.
     assert (limits.RELEASE_NAME, limits.RELEASE_NAMESPACE) == (

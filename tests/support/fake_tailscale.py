@@ -70,6 +70,8 @@ class TailnetState:
     policy: dict[str, Any] = field(default_factory=dict)
     devices: dict[str, dict[str, Any]] = field(default_factory=dict)
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Configuration audit events (`GET .../logging/configuration`), as the API records them.
+    audit_log: list[dict[str, Any]] = field(default_factory=list)
     # device id -> custom attribute key -> {"value", "expiry", "comment"}
     attributes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
@@ -218,7 +220,28 @@ class FakeTailscale:
         if match.group(1) not in ("-", self.tailnet):
             return 404, {}, {"message": "tailnet not found"}
         rest = match.group(2)
+        if rest == "logging/configuration":
+            return self._configuration_log(method, query)
         return self._tailnet(method, rest, query, headers, body)
+
+    def _configuration_log(
+        self, method: str, query: dict[str, list[str]]
+    ) -> tuple[int, dict[str, str], Any]:
+        """Events whose eventTime falls in [start, end]; both bounds are required."""
+        if method != "GET":
+            return 405, {}, {"message": "method not allowed"}
+        try:
+            start = _instant(query["start"][0])
+            end = _instant(query["end"][0])
+        except (KeyError, IndexError, ValueError):
+            return 400, {}, {"message": "start and end (RFC 3339) are required"}
+        with self.lock:
+            events = [
+                copy.deepcopy(e)
+                for e in self.state.audit_log
+                if start <= _instant(str(e.get("eventTime", ""))) <= end
+            ]
+        return 200, {}, {"version": "1.1", "tailnetId": self.tailnet, "logs": events}
 
     def _token(self, body: bytes) -> tuple[int, dict[str, str], Any]:
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
@@ -337,6 +360,12 @@ class FakeTailscale:
                 return 404, {}, {"message": f"{what} not found"}
             del items[item]
         return 200, {}, None
+
+
+def _instant(text: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 def _load_json(body: bytes) -> Any:

@@ -31,7 +31,7 @@ def test_generated_policy_passes_with_a_short_ok_line() -> None:
     result = run_cli("check")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("ok: generated policy (")
-    assert "holds invariants 1-7 for 2 customers (2 reachable, 0 revoked)" in result.stdout
+    assert "holds invariants 1-10 for 2 customers (2 reachable, 0 revoked)" in result.stdout
     assert len(result.stdout.splitlines()) == 1
 
 
@@ -74,7 +74,7 @@ def test_hujson_policy_file_with_comments_is_accepted(tmp_path: Path) -> None:
     path.write_text(hujson)
     result = run_cli("check", "--policy", str(path))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"ok: {path.as_posix()} holds invariants 1-7")
+    assert result.stdout.startswith(f"ok: {path.as_posix()} holds invariants 1-10")
 
 
 @pytest.mark.usefixtures("sample")
@@ -100,8 +100,9 @@ def test_base_policy_naming_a_customer_tag_fails_naming_the_field(tmp_path: Path
     path.write_text(yaml.safe_dump(highflame))
     result = run_cli("check", "--customers", str(REPO / "customers"), "--highflame", str(path))
     assert result.exit_code == 1
+    # The file actually given (--highflame) is named, not the default path.
     assert result.stderr.splitlines() == [
-        "tailnet/highflame.yaml: base_policy.tagOwners.tag:cust-acme: 'tag:cust-acme' is "
+        f"{path.as_posix()}: base_policy.tagOwners.tag:cust-acme: 'tag:cust-acme' is "
         "customer acme's tag; only customers/acme.yaml decides access to it"
     ]
 
@@ -141,8 +142,9 @@ def test_remote_sends_the_generated_policy_and_reports_it_accepted(fake: FakeTai
 
 
 def test_remote_refusal_is_one_line_per_problem(fake: FakeTailscale, tmp_path: Path) -> None:
-    # Offline invariants hold, but the file's own test cannot pass: port 80 is never granted.
-    failing = {"src": "group:highflame-sre", "proto": "tcp", "accept": ["tag:cust-acme:80"]}
+    # Offline invariants hold (no customer path is asserted), but the file's own test cannot
+    # pass: nothing grants SRE Highflame's automation tag.
+    failing = {"src": "group:highflame-sre", "proto": "tcp", "accept": ["tag:highflame-iac:22"]}
     path = _policy_file(tmp_path, lambda doc: doc["tests"].append(failing))
     assert run_cli("check", "--policy", str(path)).exit_code == 0
     result = run_cli("check", "--policy", str(path), "--remote")
@@ -150,7 +152,7 @@ def test_remote_refusal_is_one_line_per_problem(fake: FakeTailscale, tmp_path: P
     where = f"{path.as_posix()}: tailnet - at {fake.url} refuses it"
     assert result.stderr.splitlines() == [
         f"{where}: test(s) failed",
-        f"{where}: group:highflame-sre: tag:cust-acme:80: expected accept, got deny",
+        f"{where}: group:highflame-sre: tag:highflame-iac:22: expected accept, got deny",
     ]
     assert result.stdout == ""
 

@@ -29,8 +29,8 @@ def registry(tmp_path: Path) -> Path:
 
 
 def test_table(fake: FakeTailscale, registry: Path) -> None:
-    result = run_cli("fleet", "--all", "--customers", str(registry))
-    assert result.exit_code == 0, result.stderr
+    result = run_cli("fleet", "--customers", str(registry))
+    assert result.exit_code == 1, result.stderr  # unexplained devices, a client off the pin
     assert "Fleet (5 environments)" in result.stdout
     assert "acme/staging" in result.stdout
     assert "30 min ago" in result.stdout
@@ -38,13 +38,43 @@ def test_table(fake: FakeTailscale, registry: Path) -> None:
     assert "not explained by the registry (7)" in result.stdout
     assert "operator-acme-prod-kube" in result.stdout
     assert CLIENT_SECRET not in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "fleet: ATTENTION: 2 environment(s) with problems; 7 unexplained; "
+        "1 client(s) not on 1.96.5 (acme-staging-kube)"
+    )
+
+
+def test_fits_80_columns_without_cutting_a_name(
+    fake: FakeTailscale, registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run_cli("fleet", "--customers", str(registry))
+    assert result.exit_code == 1
+    *tables, last = result.stdout.splitlines()
+    assert last.startswith("fleet: ATTENTION:")  # the summary is one line, wrapped by the terminal
+    assert all(len(line) <= 80 for line in tables), max(tables, key=len)
+    assert "…" not in result.stdout
+    cells = {part.strip() for line in tables for part in line.split("│")}
+    for name in (
+        "acme/staging",
+        "acme-staging-kube",
+        "acme-prod-dev-kube",
+        "+ globex-prod-studio",
+        "acme-dev-prometheus",
+        "tag:cust-acmecorp",
+    ):
+        assert name in cells, name
 
 
 def test_json(fake: FakeTailscale, registry: Path) -> None:
     result = run_cli("fleet", "--json", "--customers", str(registry))
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
     assert document["summary"]["environments"] == 5
+    assert document["summary"]["ok"] is False
+    assert document["summary"]["clientsNotPinned"] == ["acme-staging-kube"]
+    proxies = [p for env in document["environments"] for p in env["proxies"]]
+    assert all(p["device"]["tags"] for p in proxies)  # detail the table leaves out stays here
     assert {u["id"] for u in document["unexplained"]} >= {"4001", "4002", "1010"}
 
 
@@ -52,8 +82,28 @@ def test_everything_explained_after_kills(fake: FakeTailscale, registry: Path) -
     for device_id in ("1002", "1003", "1006", "1009", "1010", "4001", "4002"):
         del fake.state.devices[device_id]
     result = run_cli("fleet", "--customers", str(registry))
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # acme-staging's client is still off the pin
     assert "Everything carrying a customer tag is explained by the registry." in result.stdout
+    assert "1 client(s) not on 1.96.5 (acme-staging-kube)" in result.stdout.splitlines()[-1]
+
+
+def test_exit_0_when_everything_is_explained_and_pinned(
+    fake: FakeTailscale, registry: Path
+) -> None:
+    (registry / "acme.yaml").unlink()
+    (registry / "acme-prod.yaml").unlink()
+    for device_id, device in list(fake.state.devices.items()):
+        if any(tag not in {"tag:cust-globex", "tag:k8s-globex"} for tag in device["tags"]):
+            del fake.state.devices[device_id]
+    for key_id, key in list(fake.state.keys.items()):
+        if "acme" in json.dumps(key):
+            del fake.state.keys[key_id]
+    result = run_cli("fleet", "--customers", str(registry))
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines()[-1].startswith("fleet: OK: 1 environment(s)")
+    json_result = run_cli("fleet", "--json", "--customers", str(registry))
+    assert json_result.exit_code == 0
+    assert json.loads(json_result.stdout)["summary"]["ok"] is True
 
 
 def test_api_failure_exits_1(fake: FakeTailscale, registry: Path) -> None:
@@ -69,19 +119,3 @@ def test_invalid_registry_exits_1(fake: FakeTailscale, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "bad.yaml: environments: required field is missing" in result.stderr
     assert fake.requests == []
-
-
-def test_summary_first_then_only_environments_with_problems(
-    fake: FakeTailscale, registry: Path
-) -> None:
-    result = run_cli("fleet", "--customers", str(registry))
-    assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[1] == (
-        "5 environments: 5 active, 0 revoked, 2 with problems; "
-        "7 tailnet item(s) not explained by the registry"
-    )
-    assert "Fleet (2 environments)" in result.stdout
-    assert "acme/staging" in result.stdout  # its operator runs 1.94.1: a problem
-    assert "globex/prod" not in result.stdout  # healthy: listed only with --all
-    assert "operator-acme-prod-kube" in result.stdout

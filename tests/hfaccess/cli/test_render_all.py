@@ -45,6 +45,7 @@ def test_render_all_writes_exactly_the_current_stacks(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "initech-dev",
         "initech-prod",
+        "render.json",  # the manifest `diff` reads
         "tailnet",
         "umbrella-dev",
         "umbrella-prod",
@@ -54,7 +55,12 @@ def test_render_all_writes_exactly_the_current_stacks(tmp_path: Path) -> None:
 
     code, stdout, stderr = _render_all(_registry(tmp_path, "initech"), out)
     assert code == 0, stderr
-    assert sorted(p.name for p in out.iterdir()) == ["initech-dev", "initech-prod", "tailnet"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "initech-dev",
+        "initech-prod",
+        "render.json",
+        "tailnet",
+    ]
     assert "removed 2 stale output(s)" in stdout
     assert f"removed {(out / 'umbrella-prod').as_posix()} (no such stack)" in stdout
 

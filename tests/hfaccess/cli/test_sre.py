@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,16 @@ from tests.support.cli import clear_tailscale_env, run_cli, serve_fake_api
 from tests.support.fake_tailscale import FakeTailscale, Fault
 from tests.support.files import REPO
 from tests.support.tailnet_seed import SRE, seeded_state
+
+
+@pytest.fixture(autouse=True)
+def customers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample customers, as `customers/` of the working directory: `sre remove`
+    edits the break_glass lists there, never the repository's own files."""
+    copy = tmp_path / "customers"
+    shutil.copytree(REPO / "customers", copy)
+    monkeypatch.chdir(tmp_path)
+    return copy
 
 
 @pytest.fixture
@@ -100,3 +111,37 @@ def test_remove_live_without_credentials_exits_2(
     assert result.exit_code == 2
     assert "no Tailscale API credentials" in result.stderr
     assert highflame.read_text() == original
+
+
+def test_remove_drops_the_engineer_from_break_glass_in_the_same_change(
+    highflame: Path, customers: Path
+) -> None:
+    """Break-glass engineers must be SRE members: removing alice also removes her from acme
+    prod's break_glass (its only engineer, so the block goes), and the registry stays valid."""
+    acme = customers / "acme.yaml"
+    assert "alice@highflame.ai" in acme.read_text()
+    result = run_cli("sre", "remove", "alice@highflame.ai", "--highflame", str(highflame))
+    assert result.exit_code == 0, result.stderr
+    shown = " ".join(result.stdout.split())
+    assert "removed alice@highflame.ai from break_glass engineers in customers/acme.yaml" in shown
+    assert "alice" not in acme.read_text()
+    assert "break_glass" not in acme.read_text()
+    validated = run_cli("validate", "--customers", str(customers), "--highflame", str(highflame))
+    assert validated.exit_code == 0, validated.stderr + validated.stdout
+
+
+def test_remove_keeps_other_break_glass_engineers(highflame: Path, customers: Path) -> None:
+    acme = customers / "acme.yaml"
+    text = acme.read_text()
+    assert "engineers: [alice@highflame.ai]" in text
+    acme.write_text(
+        text.replace(
+            "engineers: [alice@highflame.ai]", "engineers: [alice@highflame.ai, bob@highflame.ai]"
+        )
+    )
+    result = run_cli("sre", "remove", "bob@highflame.ai", "--highflame", str(highflame))
+    assert result.exit_code == 0, result.stderr
+    after = acme.read_text()
+    assert "bob" not in after
+    assert "alice@highflame.ai" in after
+    assert "break_glass" in after

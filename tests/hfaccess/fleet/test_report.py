@@ -125,7 +125,13 @@ def test_json_document(tmp_path: Path) -> None:
     document = report_document(fleet(tmp_path))
     assert document["pinnedVersion"] == "1.96.5"
     assert document["generatedAt"] == "2026-05-01T12:30:00Z"
-    assert document["summary"] == {"environments": 5, "withProblems": 2, "unexplained": 7}
+    assert document["summary"] == {
+        "environments": 5,
+        "withProblems": 2,
+        "unexplained": 7,
+        "clientsNotPinned": ["acme-staging-kube"],
+        "ok": False,
+    }
     first = document["environments"][0]
     assert first["customer"] == "acme"
     assert first["operator"]["versionStatus"] == "pinned"

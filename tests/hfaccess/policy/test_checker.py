@@ -174,13 +174,18 @@ def test_each_breakage_is_reported_under_its_invariant(case: str) -> None:
 
 
 def test_colliding_registry_is_reported_under_invariant_7() -> None:
-    model = make_model([customer_doc("acme"), customer_doc("operator-acme")])
+    model = make_model(
+        [
+            customer_doc("acme", {"prod": {"exposures": {"x-kube": exposure(80)}}}),
+            customer_doc("acme-prod", {"x": {}}),
+        ]
+    )
     found = check_policy(build_policy(model), model)
     assert (
         Violation(
             7,
             "registry",
-            "tag 'tag:k8s-operator-acme' is derived from customers ['acme', 'operator-acme']",
+            "hostname 'acme-prod-x-kube' is derived from customers ['acme', 'acme-prod']",
         )
         in found
     )

@@ -22,12 +22,14 @@ from tests.support.models import make_model
 
 SRE = "group:highflame-sre"
 
-customer_names = st.from_regex(r"[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?", fullmatch=True)
+customer_names = st.from_regex(r"[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?", fullmatch=True).filter(
+    lambda name: names.reserved_customer_name(name) is None
+)
 adversarial_names = st.builds(
     lambda prefix, base: f"{prefix}{base}",
     st.sampled_from(["", "operator-", "k8s-", "cust-", "k8s-operator-"]),
     st.sampled_from(["acme", "globex", "a", "acme-prod"]),
-)
+).filter(lambda name: names.reserved_customer_name(name) is None)
 exposures = st.dictionaries(
     st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True).filter(lambda n: n != "kube"),
     st.fixed_dictionaries(

@@ -39,8 +39,9 @@ def test_environment_kill_keeps_the_policy_while_others_are_active() -> None:
     assert sorted(d.device.id for d in plan.devices) == ["1001", "1002", "1003", "1004"]
     assert [k.key.id for k in plan.keys] == ["kAcmeProd"]
     assert any("policy left unchanged" in n for n in plan.notes)
-    assert any("monitoring-grafana" in w for w in plan.warnings)
-    assert any("kAcmeAuth" in w for w in plan.warnings)
+    # Nothing ties these to an environment: they are named as what the kill leaves.
+    assert any("monitoring-grafana" in left.what for left in plan.leftovers)
+    assert any("kAcmeAuth" in left.what for left in plan.leftovers)
 
 
 def test_last_active_environment_takes_the_grants_too() -> None:
@@ -72,8 +73,8 @@ def test_mixed_tags_are_reported_not_deleted() -> None:
     plan = plan_kill(KillTarget("acme", None, ACME_ENVS), None, [mixed_device], [mixed_key])
     assert plan.devices == ()
     assert plan.keys == ()
-    assert len(plan.warnings) == 2
-    assert all("review it by hand" in w for w in plan.warnings)
+    assert len(plan.leftovers) == 2
+    assert all("review it by hand" in left.why for left in plan.leftovers)
 
 
 def test_wide_grants_warn() -> None:
@@ -113,4 +114,35 @@ def test_the_credential_running_the_kill_is_never_deleted() -> None:
         KillTarget("acme", None, ACME_ENVS), None, DEVICES, KEYS, caller_key="kAcmeProd"
     )
     assert "kAcmeProd" not in {k.key.id for k in plan.keys}
-    assert any("kAcmeProd is the credential running this kill" in w for w in plan.warnings)
+    assert [left.what for left in plan.leftovers if "running this kill" in left.why] == [
+        'OAuth client kAcmeProd "acme prod k8s-operator" (tag:k8s-operator-acme)'
+    ]
+
+
+def test_a_credential_is_the_environments_by_description_or_recorded_client_id() -> None:
+    renamed = Key(
+        id="kRenamed",
+        key_type="client",
+        description="acme prod (rotated)",
+        tags=("tag:k8s-operator-acme",),
+    )
+    target = KillTarget("acme", "prod", ACME_ENVS, ("dev",))
+    plan = plan_kill(target, None, [], [renamed])
+    assert plan.keys == ()
+    assert [left.what for left in plan.leftovers] == [
+        'OAuth client kRenamed "acme prod (rotated)" (tag:k8s-operator-acme)'
+    ]
+    assert "no evidence ties it to an environment" in plan.leftovers[0].why
+    with_id = KillTarget("acme", "prod", ACME_ENVS, ("dev",), client_ids=("kRenamed",))
+    plan = plan_kill(with_id, None, [], [renamed])
+    assert [(k.key.id, k.environment) for k in plan.keys] == [("kRenamed", "prod")]
+    assert plan.leftovers == ()
+
+
+def test_presence_on_the_tailnet() -> None:
+    assert plan_kill(KillTarget("acmecorp"), None, DEVICES, KEYS).present
+    assert not plan_kill(KillTarget("acmee"), policy(), DEVICES, KEYS).present
+    owners_only = {"tagOwners": {"tag:cust-acmee": ["tag:k8s-operator-acmee"]}}
+    assert plan_kill(KillTarget("acmee"), owners_only, [], []).present
+    ported = {"tests": [{"src": "x@y", "deny": ["tag:k8s-acmee:443"]}]}
+    assert plan_kill(KillTarget("acmee"), ported, [], []).present
