@@ -7,6 +7,8 @@ kubernetes provider, a child of the component, so nothing reaches another cluste
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -16,6 +18,7 @@ from components.credential import OperatorCredential
 from components.kubernetes_provider import cluster_provider
 from hfaccess.install import chart
 from hfaccess.install.exposures import PlannedExposure
+from hfaccess.install.impersonation import POST_RENDER_SCRIPT, post_render_files
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME
 from hfaccess.install.values import ChartCredential
@@ -23,6 +26,23 @@ from hfaccess.models import CredentialKind, ExposureVia
 from hfaccess.settings import StackSettings
 
 TYPE_TOKEN = "highflame:cluster:ClusterInstall"
+
+# Where the program writes each stack's Helm post-renderer (the same files `render` writes next
+# to INSTALL.md). Relative to the project directory, where Pulumi runs the program and the
+# provider runs Helm, so the Release's `postrender` is the same string on every machine.
+POST_RENDER_ROOT = Path("build") / "post-render"
+
+
+def write_post_renderer(stack: str, groups: tuple[str, ...], root: Path = POST_RENDER_ROOT) -> str:
+    """Write the post-renderer of `stack` under `root`; its script's path, for `postrender`."""
+    directory = root / stack
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in post_render_files(groups).items():
+        path = directory / name
+        path.write_text(content, encoding="utf-8")
+        if name == POST_RENDER_SCRIPT:
+            os.chmod(path, 0o755)
+    return (directory / POST_RENDER_SCRIPT).as_posix()
 
 
 def chart_credential(credential: OperatorCredential) -> ChartCredential[pulumi.Output[str]]:
@@ -53,11 +73,13 @@ class ClusterInstall(pulumi.ComponentResource):
         self.release = self._release(name, plan, credential, provider)
         role = self._rbac(name, plan, provider)
         exposures = [self._exposure(name, p, provider) for p in plan.exposures]
+        hardening = [self._hardening(name, m, provider) for m in plan.hardening]
         self.register_outputs(
             {
                 "releaseName": self.release.name,
                 "rbac": [r.metadata.name for r in role],
                 "exposures": [e.urn for e in exposures],
+                "hardening": [h.urn for h in hardening],
             }
         )
 
@@ -80,6 +102,9 @@ class ClusterInstall(pulumi.ComponentResource):
                 version=chart.CHART_VERSION,
                 repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.CHART_REPOSITORY),
                 values=plan.values(chart_credential(credential)),
+                # Narrows ClusterRole tailscale-auth-proxy to the plan's groups (resourceNames);
+                # the same files the handoff's `helm --post-renderer` runs.
+                postrender=write_post_renderer(plan.ref.stack, plan.impersonation_groups),
                 skip_await=False,
                 atomic=True,
                 cleanup_on_fail=True,
@@ -125,6 +150,28 @@ class ClusterInstall(pulumi.ComponentResource):
                     )
                 )
         return created
+
+    def _hardening(
+        self, name: str, manifest: dict[str, Any], provider: k8s.Provider
+    ) -> pulumi.CustomResource:
+        # After the release: it creates the namespace and the ProxyClass CRD.
+        opts = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[self.release])
+        object_name = manifest["metadata"]["name"]
+        if manifest["kind"] == "NetworkPolicy":
+            return k8s.networking.v1.NetworkPolicy(
+                f"{name}-netpol-{object_name}",
+                metadata=manifest["metadata"],
+                spec=manifest["spec"],
+                opts=opts,
+            )
+        return k8s.apiextensions.CustomResource(
+            f"{name}-proxyclass-{object_name}",
+            api_version=manifest["apiVersion"],
+            kind=manifest["kind"],
+            metadata=manifest["metadata"],
+            spec=manifest["spec"],
+            opts=opts,
+        )
 
     def _exposure(
         self, name: str, planned: PlannedExposure, provider: k8s.Provider

@@ -7,6 +7,7 @@ from typing import Any
 import pulumi
 
 from components.tailnet_policy import TailnetPolicy, live_policy
+from components.tailnet_settings import declare_tailnet_settings
 from components.tailscale_provider import tailscale_provider
 from hfaccess.errors import InvalidInput
 from hfaccess.policy.builder import customer_accesses
@@ -46,6 +47,7 @@ def declare_tailnet(model: AccessModel, settings: StackSettings) -> dict[str, An
     TailnetPolicy(
         POLICY_NAME, text, provider=provider, adopt_existing=settings.adopt_existing_policy
     )
+    declare_tailnet_settings(model.highflame.tailnet_settings, provider)
     accesses = customer_accesses(model)
     return {
         "policySha256": policy_digest(text),

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from hfaccess import names
 from hfaccess.errors import DOCUMENT, InputError, InvalidInput
 from hfaccess.posture import PostureCondition
+from hfaccess.tailnet_settings import TailnetSettingsConfig
 from hfaccess.validation import validate_document
 from hfaccess.yamlio import YamlReadError, load_yaml_file
 
@@ -93,6 +94,10 @@ class HighflameConfig(BaseModel):
     base_policy: dict[str, Any] = Field(
         default_factory=dict,
         description="Highflame's own policy sections, merged before the customers' parts",
+    )
+    tailnet_settings: TailnetSettingsConfig = Field(
+        default_factory=TailnetSettingsConfig,
+        description="HTTPS, flow logs, device approval, externally managed policy (all on)",
     )
 
     @field_validator("operator_tag_owners")

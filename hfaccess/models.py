@@ -251,6 +251,16 @@ class Environment(_Strict):
     )
     exposures: dict[ExposureName, Exposure] = Field(default_factory=dict)
     revoked: StrictBool = False
+    network_policy: StrictBool = Field(
+        default=True,
+        description="install the NetworkPolicy for namespace tailscale (false: the CNI does not "
+        "enforce policies)",
+    )
+    log_upload: StrictBool = Field(
+        default=False,
+        description="let the operator and proxies upload client logs to log.tailscale.com "
+        "(off by default: TS_NO_LOGS_NO_SUPPORT=true)",
+    )
     break_glass: BreakGlass | None = None
 
     @field_validator("oidc_issuer")

@@ -22,6 +22,7 @@ from hfaccess.install.artifacts import environment_artifacts, environment_warnin
 from hfaccess.policy.artifacts import tailnet_artifacts
 from hfaccess.policy.elevation import unrecorded_admin_notes
 from hfaccess.stacks import EnvironmentStack, StackRef, TailnetStack
+from hfaccess.tailnet_settings import settings_warnings
 from hfaccess.workspace import AccessModel
 
 Artifacts = dict[str, str]
@@ -35,8 +36,15 @@ KNOWN_ARTIFACTS = frozenset(
         "rbac.yaml",
         "exposures.yaml",
         "INSTALL.md",
+        "hardening.yaml",
+        "post-render.sh",
+        "kustomization.yaml",
+        "tailnet-settings.json",
     }
 )
+
+# Artifacts that are programs (the Helm post-renderer): written executable.
+EXECUTABLE_ARTIFACTS = frozenset({"post-render.sh"})
 
 
 def render_stack(stack: StackRef, model: AccessModel) -> Artifacts:
@@ -64,6 +72,11 @@ def render_warnings(stack: StackRef, model: AccessModel | None = None) -> list[s
     return []
 
 
+def tailnet_settings_warnings(model: AccessModel) -> list[str]:
+    """Tailnet settings turned off in tailnet/highflame.yaml (printed by `render`)."""
+    return settings_warnings(model.highflame.tailnet_settings)
+
+
 def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:
     """Write one stack's artifacts into `directory`, each file atomically, removing stale ones."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -72,15 +85,17 @@ def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:
         (directory / name).unlink(missing_ok=True)
     for name, content in sorted(artifacts.items()):
         path = directory / name
-        _write_atomically(path, content)
+        _write_atomically(path, content, executable=name in EXECUTABLE_ARTIFACTS)
         written.append(path)
     return written
 
 
-def _write_atomically(path: Path, content: str) -> None:
+def _write_atomically(path: Path, content: str, *, executable: bool = False) -> None:
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(temporary, "w", encoding="utf-8", newline="") as handle:
         handle.write(content)
+    if executable:
+        temporary.chmod(0o755)
     os.replace(temporary, path)
 
 
@@ -142,6 +157,8 @@ def _stage(stack_name: str, artifacts: Artifacts, target: Path, staging: Path) -
             staged.mkdir()  # only when something is to be written: an unchanged stack costs reads
         with open(staged / name, "wb") as handle:
             handle.write(data)
+        if name in EXECUTABLE_ARTIFACTS:
+            (staged / name).chmod(0o755)
         changed.append(name)
     return _Staged(target, staged, tuple(sorted(artifacts)), tuple(changed), fresh)
 

@@ -39,7 +39,16 @@ def run_script(
         text=True,
         check=False,
         cwd=cwd,
-        env={**os.environ, "HELM": str(helm), "PYTHON": sys.executable, **env},
+        env={
+            **os.environ,
+            "HELM": str(helm),
+            "PYTHON": sys.executable,
+            # The fake helm runs no post-renderer: the script applies the same patch in Python.
+            "VERIFY_CHART_POST_RENDERER": "python",
+            # checkov runs once, in test_every_sample_stack_passes (it is slow to start).
+            "VERIFY_CHART_SCAN": "0",
+            **env,
+        },
     )
 
 
@@ -71,10 +80,12 @@ def helm_calls(log: Path) -> list[str]:
 
 
 def test_every_sample_stack_passes(fake_helm: Path) -> None:
-    result = run_script(fake_helm)
+    result = run_script(fake_helm, VERIFY_CHART_SCAN="1")
     assert result.returncode == 0, result.stderr
     for stack in ("acme-dev", "acme-prod", "globex-prod"):
         assert f"{stack}: ok" in result.stdout
+    assert "post-renderer patch applied in Python" in result.stdout
+    assert "checkov: " in result.stdout  # the scan ran over the model's templated installs
 
 
 def test_a_wrong_render_fails_the_script(fake_helm: Path) -> None:

@@ -33,6 +33,7 @@ from hfaccess.policy.checker import check_policy
 from hfaccess.policy.gate import checked_policy
 from hfaccess.policy.reader import PolicyFileError, read_policy_file
 from hfaccess.policy.serialize import policy_digest
+from hfaccess.tailnet_settings import live_differences
 from hfaccess.tsapi import TailscaleError
 from hfaccess.workspace import AccessModel
 
@@ -60,6 +61,16 @@ def _validate_remotely(document: Mapping[str, Any], source: str) -> str:
     if problems:
         fail([f"{source}: {target} refuses it: {problem}" for problem in problems])
     return target
+
+
+def _live_settings_differences(model: AccessModel) -> list[str]:
+    """Live tailnet settings that differ from tailnet/highflame.yaml's `tailnet_settings`."""
+    with open_client() as client:
+        try:
+            live = client.get_tailnet_settings()
+        except TailscaleError as exc:
+            fail([f"check --remote: tailnet settings: {exc}"])
+    return live_differences(model.highflame.tailnet_settings, live)
 
 
 def check(
@@ -96,6 +107,10 @@ def check(
     if violations:
         fail([f"{source}: {violation}" for violation in violations])
     accepted_by = _validate_remotely(document, source) if remote else None
+    if remote:
+        differences = _live_settings_differences(model)
+        if differences:
+            fail([f"tailnet_settings: {difference}" for difference in differences])
     accesses = customer_accesses(model)
     active = sum(1 for access in accesses if access.reachable)
     out.print(
@@ -105,6 +120,7 @@ def check(
     )
     if accepted_by is not None:
         out.print(f"ok: {accepted_by} validates it (tests included)", markup=False)
+        out.print("ok: live tailnet settings match tailnet_settings", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,8 +21,8 @@ from hfaccess.cli.common import (
     out,
 )
 from hfaccess.errors import InvalidInput
-from hfaccess.render import render_into
-from hfaccess.stacks import StackIndex, UnknownStackError
+from hfaccess.render import render_into, tailnet_settings_warnings
+from hfaccess.stacks import StackIndex, TailnetStack, UnknownStackError
 
 PROGRESS_EVERY_SECONDS = 2.0  # long runs say how far they are, on stderr
 
@@ -100,6 +100,9 @@ def render(
         out.print(f"wrote {manifest.as_posix()}", markup=False)
     for warning in summary.warnings:
         err.print(f"WARNING: {warning}", markup=False)
+    if any(isinstance(s, TailnetStack) for s in stacks):
+        for warning in tailnet_settings_warnings(model):
+            err.print(f"WARNING: {warning}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from hfaccess.install import chart
 from hfaccess.install.documents import yaml_documents
 from hfaccess.install.handoff import install_guide
 from hfaccess.install.handoff_elevation import access_roles_section
+from hfaccess.install.impersonation import post_render_files
 from hfaccess.install.plan import InstallPlan, install_plan
 from hfaccess.install.values import placeholder_credential
 from hfaccess.models import ClusterRole
@@ -70,6 +71,22 @@ def exposures_text(plan: InstallPlan) -> str:
     )
 
 
+def hardening_text(plan: InstallPlan) -> str:
+    network = (
+        "and the NetworkPolicy of namespace tailscale (egress: DNS, API server, 443, UDP "
+        "41641/3478; no ingress)"
+        if plan.ref.environment.network_policy
+        else "(network_policy: false: no NetworkPolicy, the cluster's CNI does not enforce them)"
+    )
+    return yaml_documents(
+        list(plan.hardening),
+        [
+            f"Hardening of {plan.ref.stack} next to the chart: the ProxyClass every exposure",
+            f"proxy uses {network}. Apply after the release (the chart installs the CRD).",
+        ],
+    )
+
+
 def environment_warnings(ref: EnvironmentRef) -> list[str]:
     """Lines `render` prints loudly for this environment."""
     if ref.active and ref.environment.cluster_role is ClusterRole.CLUSTER_ADMIN:
@@ -86,6 +103,8 @@ def environment_artifacts(ref: EnvironmentRef, model: AccessModel) -> dict[str, 
     if plan.active:
         values = files["helm-values.yaml"] = helm_values_text(plan)
         rbac = files["rbac.yaml"] = rbac_text(plan)
+        files["hardening.yaml"] = hardening_text(plan)
+        files.update(post_render_files(plan.impersonation_groups))
         if plan.exposures:
             exposures = files["exposures.yaml"] = exposures_text(plan)
     roles = access_roles_section(plan, model.registry, model.highflame) if plan.active else []

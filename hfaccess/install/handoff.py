@@ -13,8 +13,13 @@ from hfaccess import names
 from hfaccess.credentials import CredentialSpec
 from hfaccess.install import chart
 from hfaccess.install.exposures import PlannedExposure
-from hfaccess.install.handoff_checks import operator_checks, rbac_checks
+from hfaccess.install.handoff_checks import (
+    hardening_checks,
+    operator_checks,
+    rbac_checks,
+)
 from hfaccess.install.handoff_revoke import customer_kill_switch, highflame_revocation
+from hfaccess.install.handoff_truths import hardening_section, truths_section
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME, PART_OF, PART_OF_LABEL, ROLE_NAME
 from hfaccess.install.roles import CAN, CANNOT, CAVEATS
@@ -142,6 +147,27 @@ def _prerequisites(plan: InstallPlan, spec: CredentialSpec) -> list[str]:
     ]
 
 
+def _log_upload_row(plan: InstallPlan) -> str:
+    if plan.ref.environment.log_upload:
+        return (
+            "| `log.tailscale.com` | 443/tcp | client log upload from the operator and proxies "
+            "(this environment sets `log_upload: true`) |"
+        )
+    return (
+        "| not needed: `log.tailscale.com` | - | client log upload is off "
+        "(`TS_NO_LOGS_NO_SUPPORT=true`, the default `log_upload: false`) |"
+    )
+
+
+def _egress_for(plan: InstallPlan) -> list[str]:
+    """The egress table with this environment's log-upload row in place of the generic one."""
+    generic = (
+        "| optional: `log.tailscale.com` | 443/tcp | Tailscale's client log upload from the "
+        "operator and proxies; access works without it |"
+    )
+    return [_log_upload_row(plan) if line == generic else line for line in _egress()]
+
+
 def _egress() -> list[str]:
     return [
         "## Egress allowlist",
@@ -155,8 +181,13 @@ def _egress() -> list[str]:
         "device registration, keys, peer discovery |",
         "| `api.tailscale.com` | 443/tcp | the operator's OAuth token exchange and auth-key "
         "minting (Tailscale API) |",
-        "| `derp1.tailscale.com` ... `derpN.tailscale.com` | 443/tcp | DERP relays (encrypted "
-        "fallback path) |",
+        "| DERP relays: `derp<region><node>.tailscale.com` (for example `derp1f.tailscale.com`, "
+        "`derp10c.tailscale.com`), the current list in the DERP map "
+        "(`curl -s https://login.tailscale.com/derpmap/default | jq -r '.Regions[].Nodes[].HostName'`) "
+        "| 443/tcp, 3478/udp | DERP relays (encrypted fallback path) and STUN |",
+        "| `acme-v02.api.letsencrypt.org` | 443/tcp | the API server proxy's TLS certificate "
+        "(Let's Encrypt, DNS-01 through Tailscale). Without it kubectl fails with a TLS error "
+        "while `helm --wait` still succeeds |",
         "| Docker Hub (`registry-1.docker.io`, `auth.docker.io`, "
         "`production.cloudflare.docker.com`) | 443/tcp | image pulls of "
         f"`{chart.OPERATOR_IMAGE}` and `{chart.PROXY_IMAGE}`; skip if you mirror them (set "
@@ -179,6 +210,7 @@ def _helm_command(plan: InstallPlan) -> list[str]:
         f"  --repo {chart.CHART_REPOSITORY} --version {chart.CHART_VERSION} \\",
         f"  --namespace {chart.RELEASE_NAMESPACE} --create-namespace \\",
         "  --values helm-values.yaml \\",
+        "  --post-renderer ./post-render.sh \\",
     ]
     lines.extend(
         f'  --set-string {_shell_key(key)}="${{{var}}}" \\'
@@ -333,7 +365,9 @@ def _verify(plan: InstallPlan) -> list[str]:
     return [
         "## Step 4: verify",
         "",
-        *_code("bash", [*operator_checks(plan), "", *rbac_checks(plan)]),
+        *_code(
+            "bash", [*operator_checks(plan), "", *hardening_checks(plan), "", *rbac_checks(plan)]
+        ),
         f"The operator's tailnet device `{plan.ref.hostname}` is on Highflame's tailnet: ask "
         "Highflame for its device entry (tags, and the OAuth client id that registered it, from "
         "Tailscale's device registration log) and compare the id with the annotation above.",
@@ -393,9 +427,10 @@ def _properties(plan: InstallPlan, spec: CredentialSpec) -> list[str]:
         f"`{chart.OAUTH_SECRET}` in `{chart.RELEASE_NAMESPACE}` (`kubectl get secrets -n "
         f"{chart.RELEASE_NAMESPACE}`)."
         if federated
-        else "One long-lived secret, the OAuth client secret, in the Secret "
-        f"`{chart.RELEASE_NAMESPACE}/{chart.OAUTH_SECRET}`. Check: `kubectl get secrets -n "
-        f"{chart.RELEASE_NAMESPACE}` (names only)."
+        else "One long-lived credential, the OAuth client secret, stored twice: in the Secret "
+        f"`{chart.RELEASE_NAMESPACE}/{chart.OAUTH_SECRET}` and in Helm's release Secret "
+        f"(`sh.helm.release.v1.{chart.RELEASE_NAME}.v<N>`, it holds the values). Check: "
+        f"`kubectl get secrets -n {chart.RELEASE_NAMESPACE}` (names only)."
     )
     return [
         "## Security properties, and how to check each",
@@ -426,9 +461,12 @@ def _properties(plan: InstallPlan, spec: CredentialSpec) -> list[str]:
                 "tailnet policy, and no other customer shares them. Check: "
                 "`OPERATOR_INITIAL_TAGS` and `PROXY_TAGS` in Step 4, and `oauth-client.json`.",
                 credential_power(spec),
-                f"**Credentials.** {credential} Devices join with single-use auth keys the "
-                "operator mints; each device's own node key stays in a state Secret in "
-                f"`{chart.RELEASE_NAMESPACE}` and identifies only that device.",
+                f"**Credentials.** {credential} Devices join with single-use, pre-authorized auth "
+                "keys the operator mints; they are not ephemeral, so a device stays in the "
+                "tailnet until removed. Each device's node and machine keys (and the API server "
+                "proxy's TLS key) live in its state Secret in "
+                f"`{chart.RELEASE_NAMESPACE}`: `operator` for the operator, one per proxy. "
+                "There is no single secret: see Facts to verify.",
                 "**Audited.** Every request reaches your API server as the operator's service "
                 f"account (`{names.OPERATOR_SERVICE_ACCOUNT_SUBJECT}`) impersonating the "
                 f"engineer, with group `{names.KUBERNETES_GROUP}`. Check: your audit log's "
@@ -516,12 +554,14 @@ def install_guide(
             *_capabilities(plan),
             *_properties(plan, spec),
             *_prerequisites(plan, spec),
-            *_egress(),
+            *_egress_for(plan),
             *_install(plan, values_text),
+            *hardening_section(plan),
             *_rbac(plan, rbac_text),
             *access_roles,
             *_exposures(plan, exposures_text),
             *_verify(plan),
+            *truths_section(plan),
             *customer_kill_switch(plan, plan.exposures),
             *highflame_revocation(plan),
             *_files(plan),

@@ -6,9 +6,13 @@ Kept apart from the prose so the expected values come from the same builders as 
 
 from __future__ import annotations
 
+import json
+
 from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.exposures import EXPOSE_ANNOTATION
+from hfaccess.install.hardening import NETWORK_POLICY_NAME, PROXY_CLASS_NAME
+from hfaccess.install.impersonation import impersonation_rules
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME, PART_OF, PART_OF_LABEL
 from hfaccess.install.roles import CHECKS
@@ -37,6 +41,37 @@ def expected_env(plan: InstallPlan) -> list[str]:
     return lines
 
 
+def impersonation_checks(plan: InstallPlan) -> list[str]:
+    """`kubectl auth can-i impersonate` lines: the named groups yes, system:masters no."""
+    subject = f"--as=system:serviceaccount:{NS}:{chart.OPERATOR_SERVICE_ACCOUNT}"
+    return [
+        *(
+            f"kubectl auth can-i impersonate groups/{group} {subject}   # yes"
+            for group in plan.impersonation_groups
+        ),
+        f"kubectl auth can-i impersonate groups/system:masters {subject}   # no",
+    ]
+
+
+def hardening_checks(plan: InstallPlan) -> list[str]:
+    """Shell lines checking the hardened operator, its ProxyClass and NetworkPolicy."""
+    lines = [
+        "# Hardened operator container (non-root, no privilege escalation, no capabilities,",
+        "# read-only root filesystem, seccomp RuntimeDefault) and its resources:",
+        f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{.spec.template.spec.containers[0].securityContext}}'; echo",
+        f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{.spec.template.spec.containers[0].resources}}'; echo",
+        "# Exposure proxies use the hardened ProxyClass:",
+        f"kubectl get proxyclass {PROXY_CLASS_NAME} -o jsonpath='{{.status.conditions[0].status}}'; echo",
+        "#   True",
+    ]
+    if plan.ref.environment.network_policy:
+        lines += [
+            "# Namespace tailscale: no ingress, egress only DNS, 443/6443 and UDP 41641/3478:",
+            f"kubectl get networkpolicy {NETWORK_POLICY_NAME} -n {NS} -o yaml",
+        ]
+    return lines
+
+
 def operator_checks(plan: InstallPlan) -> list[str]:
     """Shell lines (with expected output as comments) that check the operator install."""
     expose_path = EXPOSE_ANNOTATION.replace(".", "\\.")
@@ -61,10 +96,12 @@ def operator_checks(plan: InstallPlan) -> list[str]:
             ]
         ),
         f"helm get manifest {chart.RELEASE_NAME} -n {NS} | grep -E '^kind:' | sort | uniq -c",
-        "# Auth mode: the operator may impersonate users and groups (how requests arrive as",
-        f"# group {names.KUBERNETES_GROUP}), through this chart-created ClusterRole:",
+        "# Auth mode: the operator may impersonate users, and only the named groups (how",
+        f"# requests arrive as group {names.KUBERNETES_GROUP}), through the chart's ClusterRole",
+        "# as the post-renderer narrowed it:",
         f"kubectl get clusterrole {chart.AUTH_PROXY_BINDING} -o jsonpath='{{.rules}}'; echo",
-        '#   [{"apiGroups":[""],"resources":["users","groups"],"verbs":["impersonate"]}]',
+        f"#   {json.dumps(impersonation_rules(plan.impersonation_groups), separators=(',', ':'))}",
+        *impersonation_checks(plan),
         "# No load balancer, node port or public IP:",
         f"kubectl get services -n {NS} -o custom-columns=NAME:.metadata.name,TYPE:.spec.type",
         "#   every TYPE is ClusterIP (or the list is empty)",

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from hfaccess.errors import InputError, InvalidInput
 from hfaccess.install.exposures import PlannedExposure, annotation_conflicts, planned_exposures
+from hfaccess.install.hardening import hardening_manifests
+from hfaccess.install.impersonation import impersonable_groups
 from hfaccess.install.rbac import elevated_binding_manifest, rbac_manifests
 from hfaccess.install.values import ChartCredential, helm_values
 from hfaccess.models import ClusterRole, EnvironmentRef, InstallMode
@@ -31,6 +33,10 @@ class InstallPlan:
     ref: EnvironmentRef
     rbac: tuple[dict[str, Any], ...]
     exposures: tuple[PlannedExposure, ...]
+    # ProxyClass and (unless opted out) NetworkPolicy next to the chart (install/hardening.py).
+    hardening: tuple[dict[str, Any], ...] = ()
+    # Groups the post-renderer lets the operator impersonate (install/impersonation.py).
+    impersonation_groups: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -64,7 +70,15 @@ def install_plan(ref: EnvironmentRef, source: str | None = None) -> InstallPlan:
     role = ref.environment.cluster_role
     rbac = rbac_manifests(role)
     glass = ref.environment.break_glass
+    elevated: list[str] = []
     if glass is not None:
         group = elevated_group(ref.customer.name, ref.name)
         rbac.append(elevated_binding_manifest(group, glass.role))
-    return InstallPlan(ref, tuple(rbac), tuple(planned_exposures(ref)))
+        elevated.append(group)
+    return InstallPlan(
+        ref,
+        tuple(rbac),
+        tuple(planned_exposures(ref)),
+        hardening=tuple(hardening_manifests(ref)),
+        impersonation_groups=tuple(impersonable_groups(ref, elevated)),
+    )

@@ -17,6 +17,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from hfaccess import names
 from hfaccess.install import chart
+from hfaccess.install.hardening import hardened_values, merge_values
 from hfaccess.models import CredentialKind, EnvironmentRef
 
 T = TypeVar("T")
@@ -71,7 +72,11 @@ def oauth_values(credential: ChartCredential[T]) -> dict[str, T]:
 
 
 def helm_values(ref: EnvironmentRef, credential: ChartCredential[T]) -> dict[str, Any]:
-    """The values of `ref`'s operator release, with the chart's types."""
+    """The values of `ref`'s operator release, with the chart's types, hardened."""
+    return merge_values(_base_values(ref, credential), hardened_values(ref))
+
+
+def _base_values(ref: EnvironmentRef, credential: ChartCredential[T]) -> dict[str, Any]:
     customer = ref.customer.name
     return {
         "oauth": oauth_values(credential),

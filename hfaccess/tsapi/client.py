@@ -166,6 +166,14 @@ class TailscaleClient:
         body = self._json(response, "POST", path)
         return validation_problems(body)
 
+    def get_tailnet_settings(self) -> dict[str, Any]:
+        """The tailnet's settings (GET /tailnet/{tailnet}/settings), as the API names them."""
+        path = self._tailnet_path("settings")
+        body = self._json(self._call("GET", path), "GET", path)
+        if not isinstance(body, dict):
+            raise InvalidResponse("GET", path, "settings are not an object")
+        return body
+
     # -- keys (auth keys, OAuth clients, federated identities) -----------------------------
 
     def list_keys(self) -> list[str]:

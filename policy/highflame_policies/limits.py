@@ -84,6 +84,19 @@ def operator_tag(customer: str) -> str:
 # Prefix of every Tailscale key and client secret: such a string in Helm values is a leak.
 TAILSCALE_KEY_PREFIX: Final = "tskey-"
 
+# The hardened install (core: hfaccess/install/hardening.py): what the operator container's
+# securityContext must say, the ProxyClass exposure proxies use, and the post-renderer that
+# narrows impersonation (core: hfaccess/install/impersonation.py).
+HARDENED_SECURITY_CONTEXT: Final = {
+    "allowPrivilegeEscalation": False,
+    "privileged": False,
+    "readOnlyRootFilesystem": True,
+    "runAsNonRoot": True,
+}
+HARDENED_SECCOMP: Final = "RuntimeDefault"
+PROXY_CLASS_NAME: Final = "highflame-hardened"
+RESOURCE_KINDS: Final = ("cpu", "memory")
+POST_RENDER_SCRIPT: Final = "post-render.sh"
 # Break-glass: the groups elevations impersonate, and the bindings that may bind them.
 ELEVATED_GROUP_PREFIX: Final = "highflame-elevated-"
 BINDING_TYPES: Final = (

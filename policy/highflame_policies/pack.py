@@ -12,6 +12,7 @@ from pulumi_policy import (
 
 from highflame_policies.credentials import validate_credential_tags
 from highflame_policies.elevation import validate_elevated_binding
+from highflame_policies.hardening import validate_release_hardened
 from highflame_policies.rbac import validate_sre_role_read_only
 from highflame_policies.release import (
     validate_release_no_plaintext_secret,
@@ -61,6 +62,15 @@ def policies() -> list[Policy]:
             description="No Tailscale key (tskey-...) in the release's values outside "
             "oauth.clientSecret, and no empty client secret.",
             validate=validate_release_no_plaintext_secret,
+            enforcement_level=MANDATORY,
+        ),
+        ResourceValidationPolicy(
+            name="tailscale-operator-release-hardened",
+            description="The operator runs non-root, read-only root filesystem, no privilege "
+            "escalation, all capabilities dropped, seccomp RuntimeDefault, with CPU/memory "
+            "requests and limits; proxies use ProxyClass highflame-hardened; the release runs "
+            "the shipped post-renderer (impersonation narrowed to named groups).",
+            validate=validate_release_hardened,
             enforcement_level=MANDATORY,
         ),
         ResourceValidationPolicy(

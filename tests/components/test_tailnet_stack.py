@@ -12,6 +12,7 @@ import yaml
 
 from components.program import run as program_run
 from components.tailnet_policy import TailnetPolicy
+from components.tailnet_settings import HighflameTailnetSettings
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.serialize import policy_digest
 from hfaccess.render import render_stack
@@ -27,6 +28,7 @@ from tests.support.files import REPO
 from tests.support.pulumi_mocks import run_in_stack, run_stack, stack_config
 
 ACL = "tailscale:index/acl:Acl"
+SETTINGS = "tailscale:index/tailnetSettings:TailnetSettings"
 
 
 def test_one_acl_inside_tailnet_policy_applies_exactly_the_rendered_checked_policy() -> None:
@@ -34,7 +36,13 @@ def test_one_acl_inside_tailnet_policy_applies_exactly_the_rendered_checked_poli
     acl = run.one(ACL)
     assert acl.parent_types == [TailnetPolicy.TYPE]
     assert_inside_components_with_explicit_provider(run)
-    assert {r.typ for r in run.resources} == {PROVIDER_TYPE, TailnetPolicy.TYPE, ACL}
+    assert {r.typ for r in run.resources} == {
+        PROVIDER_TYPE,
+        TailnetPolicy.TYPE,
+        ACL,
+        HighflameTailnetSettings.TYPE,
+        SETTINGS,
+    }
 
     model = load_model(REPO / "customers", REPO / "tailnet/highflame.yaml")
     rendered = render_stack(TailnetStack(), model)["policy.json"]
@@ -135,3 +143,17 @@ def test_adopt_existing_policy_is_a_declared_project_key_off_by_default() -> Non
     project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
     assert project["config"]["adoptExistingPolicy"]["type"] == "boolean"
     assert project["config"]["adoptExistingPolicy"]["default"] is False
+
+
+def test_tailnet_settings_are_declared_on_from_highflame_yaml() -> None:
+    run = run_stack("tailnet")
+    settings = run.one(SETTINGS)
+    assert settings.parent_types == [HighflameTailnetSettings.TYPE]
+    assert settings.inputs["httpsEnabled"] is True
+    assert settings.inputs["networkFlowLoggingOn"] is True
+    assert settings.inputs["devicesApprovalOn"] is True
+    assert settings.inputs["aclsExternallyManagedOn"] is True
+    assert settings.inputs["aclsExternalLink"].startswith("https://")
+    model = load_model(REPO / "customers", REPO / "tailnet/highflame.yaml")
+    rendered = json.loads(render_stack(TailnetStack(), model)["tailnet-settings.json"])
+    assert {k: settings.inputs[k] for k in rendered} == rendered  # render shows what is applied

@@ -109,9 +109,28 @@ def release_props(**overrides: Any) -> dict[str, Any]:
                 "hostname": "acme-prod-kube",
                 "defaultTags": ["tag:cust-acme"],
                 "image": {"tag": "v1.96.5"},
+                "securityContext": {
+                    "allowPrivilegeEscalation": False,
+                    "capabilities": {"drop": ["ALL"]},
+                    "privileged": False,
+                    "readOnlyRootFilesystem": True,
+                    "runAsNonRoot": True,
+                    "runAsUser": 65532,
+                    "runAsGroup": 65532,
+                    "seccompProfile": {"type": "RuntimeDefault"},
+                },
+                "resources": {
+                    "requests": {"cpu": "50m", "memory": "128Mi"},
+                    "limits": {"cpu": "500m", "memory": "512Mi"},
+                },
             },
-            "proxyConfig": {"defaultTags": "tag:k8s-acme", "image": {"tag": "v1.96.5"}},
+            "proxyConfig": {
+                "defaultTags": "tag:k8s-acme",
+                "image": {"tag": "v1.96.5"},
+                "defaultProxyClass": "highflame-hardened",
+            },
         },
+        "postrender": "build/post-render/acme-prod/post-render.sh",
     }
     props.update(overrides)
     return props

@@ -18,7 +18,7 @@ def test_every_policy_is_mandatory_and_uniquely_named() -> None:
     built = policies()
     assert all(p.enforcement_level is EnforcementLevel.MANDATORY for p in built)
     names = [p.name for p in built]
-    assert len(set(names)) == len(names) == 7
+    assert len(set(names)) == len(names) == 8
     assert sum(isinstance(p, StackValidationPolicy) for p in built) == 1
 
 

@@ -73,7 +73,7 @@ def test_pack_announces_every_policy_as_mandatory(
 ) -> None:
     info = analyzer.GetAnalyzerInfo(empty_pb2.Empty(), timeout=10)
     assert info.name == "highflame-access-guardrails"
-    assert len(info.policies) == 7
+    assert len(info.policies) == 8
     assert {p.enforcementLevel for p in info.policies} == {analyzer_pb2.MANDATORY}
 
 

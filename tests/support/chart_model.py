@@ -119,9 +119,28 @@ def render_model(values: dict[str, Any], namespace: str = "tailscale") -> list[d
         "spec": {
             "serviceAccountName": "operator",
             "volumes": volumes,
-            "containers": [{"name": "operator", "image": _image(operator["image"]), "env": env}],
+            "containers": [
+                {
+                    "name": "operator",
+                    "image": _image(operator["image"]),
+                    # the chart's default operatorConfig.image.pullPolicy
+                    "imagePullPolicy": operator["image"].get("pullPolicy", "Always"),
+                    "env": env,
+                }
+            ],
         },
     }
+    # deployment.yaml: `with` blocks copy these values verbatim; extraEnv follows the env list.
+    container = template["spec"]["containers"][0]
+    env.extend(operator.get("extraEnv") or [])
+    for key, target in (("securityContext", container), ("resources", container)):
+        if operator.get(key):
+            target[key] = operator[key]
+    if operator.get("podSecurityContext"):
+        template["spec"]["securityContext"] = operator["podSecurityContext"]
+    container["volumeMounts"] = [
+        {"name": volume["name"], "mountPath": "/oauth", "readOnly": True} for volume in volumes
+    ]
     if operator.get("podAnnotations"):
         template["metadata"]["annotations"] = dict(operator["podAnnotations"])
     docs.append(
@@ -133,6 +152,16 @@ def render_model(values: dict[str, Any], namespace: str = "tailscale") -> list[d
         }
     )
     if go_string(v["apiServerProxyConfig"]["mode"]) == "true":
+        docs.append(
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "ClusterRole",
+                "metadata": {"name": "tailscale-auth-proxy"},
+                "rules": [
+                    {"apiGroups": [""], "resources": ["users", "groups"], "verbs": ["impersonate"]}
+                ],
+            }
+        )
         docs.append(
             {
                 "apiVersion": "rbac.authorization.k8s.io/v1",

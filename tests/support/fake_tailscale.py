@@ -70,6 +70,16 @@ class TailnetState:
     policy: dict[str, Any] = field(default_factory=dict)
     devices: dict[str, dict[str, Any]] = field(default_factory=dict)
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # GET /tailnet/-/settings (the fields this project manages, as a fresh hardened tailnet).
+    settings: dict[str, Any] = field(
+        default_factory=lambda: {
+            "httpsEnabled": True,
+            "networkFlowLoggingOn": True,
+            "devicesApprovalOn": True,
+            "aclsExternallyManagedOn": True,
+            "aclsExternalLink": "https://github.com/highflame-ai/highflame-access",
+        }
+    )
     # Configuration audit events (`GET .../logging/configuration`), as the API records them.
     audit_log: list[dict[str, Any]] = field(default_factory=list)
     # device id -> custom attribute key -> {"value", "expiry", "comment"}
@@ -276,6 +286,8 @@ class FakeTailscale:
                     return 400, {}, {"message": "invalid JSON"}
                 problems = check_policy(policy)
                 return 200, {}, problems or {}
+            if rest == "settings" and method == "GET":
+                return 200, {}, copy.deepcopy(self.state.settings)
             if rest == "devices" and method == "GET":
                 return 200, {}, {"devices": list(copy.deepcopy(self.state.devices).values())}
             if rest == "keys" and method == "GET":

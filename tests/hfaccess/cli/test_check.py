@@ -130,9 +130,10 @@ def test_remote_sends_the_generated_policy_and_reports_it_accepted(fake: FakeTai
     result = run_cli("check", "--remote")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert lines[0].startswith("ok: generated policy (")
     assert lines[1] == f"ok: tailnet - at {fake.url} validates it (tests included)"
+    assert lines[2] == "ok: live tailnet settings match tailnet_settings"
     (call,) = fake.calls("POST", VALIDATE)
     assert json.loads(call.body) == build_policy(load_model())
     assert call.status == 200
@@ -217,3 +218,14 @@ def test_offline_violations_exit_1_before_any_remote_call(
     assert "invariant 2" in result.stderr
     assert "refuses" not in result.stderr
     assert fake.requests == []
+
+
+def test_remote_reports_live_tailnet_settings_that_differ(fake: FakeTailscale) -> None:
+    fake.state.settings["networkFlowLoggingOn"] = False
+    fake.state.settings["aclsExternallyManagedOn"] = False
+    result = run_cli("check", "--remote")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "tailnet_settings: networkFlowLoggingOn: live False, declared True",
+        "tailnet_settings: aclsExternallyManagedOn: live False, declared True",
+    ]

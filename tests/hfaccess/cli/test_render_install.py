@@ -25,10 +25,14 @@ def test_render_acme_prod_writes_the_install_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "INSTALL.md",
+        "hardening.yaml",
         "helm-values.yaml",
+        "kustomization.yaml",
         "oauth-client.json",
+        "post-render.sh",
         "rbac.yaml",
     ]
+    assert (tmp_path / "post-render.sh").stat().st_mode & 0o111  # the post-renderer runs
     assert "WARNING" not in result.stderr
 
 

@@ -20,7 +20,7 @@ def test_render_writes_exactly_the_canonical_policy(
     monkeypatch.chdir(REPO)
     result = run_cli("render", "--stack", "tailnet", "--out", str(tmp_path))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.json", "tailnet-settings.json"]
     assert (tmp_path / "policy.json").read_bytes() == policy_text(
         build_policy(load_model())
     ).encode("utf-8")
