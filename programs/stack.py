@@ -24,8 +24,6 @@ from hfaccess.registry.stacks import (
     stack_file_name,
 )
 from hfaccess.registry.workspace import AccessModel, load_model
-from programs.environment import declare_environment
-from programs.tailnet import declare_tailnet
 
 
 def read_settings(stack: StackRef) -> StackSettings:
@@ -53,9 +51,15 @@ def run(root: Path) -> dict[str, Any]:
     """Declare the current stack's resources; return (and export) its outputs."""
     model, stack, settings = load(root)
     exports: dict[str, Any]
+    # Each stack kind imports only its own components (and their provider SDK modules): an
+    # environment stack never pays for the policy builder's, nor the tailnet stack for Helm's.
     if isinstance(stack, TailnetStack):
+        from programs.tailnet import declare_tailnet
+
         exports = declare_tailnet(model, settings)
     elif isinstance(stack, EnvironmentStack):
+        from programs.environment import declare_environment
+
         exports = declare_environment(stack.ref, model, settings)
     for key, value in exports.items():
         pulumi.export(key, value)
