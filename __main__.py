@@ -2,6 +2,6 @@
 
 from pathlib import Path
 
-from components.program import run
+from programs.stack import run
 
 run(Path(__file__).resolve().parent)

@@ -42,7 +42,7 @@ class ApiFigure:
 
 def _tailnet(registry: Path, customers: int) -> Any:
     from hfaccess.policy.builder import build_policy
-    from hfaccess.workspace import load_model
+    from hfaccess.registry.workspace import load_model
     from tests.support.fake_tailscale import large_tailnet
 
     state = large_tailnet(customers)

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import write_registry
+from hfaccess.registry.workspace import load_model
 from hfaccess.report.site import render_site, write_site
-from hfaccess.workspace import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 HIGHFLAME = ROOT / "tailnet" / "highflame.yaml"

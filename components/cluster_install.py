@@ -1,8 +1,10 @@
 """ClusterInstall: one environment's operator release, RBAC and exposures in the customer cluster.
 
 A thin shell over `hfaccess.install.plan`: every object's content comes from the pure plan (the
-same one `render` writes out); this component only turns it into resources under one explicit
-kubernetes provider, a child of the component, so nothing reaches another cluster.
+same one `render` writes out); this component only turns it into resources. The stack's one
+explicit kubernetes provider comes through `opts` (`providers=[...]`, built by
+programs/kubernetes_provider.py) and every child inherits it through `parent=self`, so nothing
+reaches another cluster.
 """
 
 from __future__ import annotations
@@ -14,16 +16,14 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.credential import OperatorCredential
-from components.kubernetes_provider import cluster_provider
+from components.environment_credential import OperatorCredential
 from hfaccess.install import chart
 from hfaccess.install.exposures import PlannedExposure
 from hfaccess.install.impersonation import POST_RENDER_SCRIPT, post_render_files
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME
 from hfaccess.install.values import ChartCredential
-from hfaccess.models import CredentialKind, ExposureVia
-from hfaccess.settings import StackSettings
+from hfaccess.registry.models import CredentialKind, ExposureVia
 
 TYPE_TOKEN = "highflame:cluster:ClusterInstall"
 
@@ -56,7 +56,13 @@ def chart_credential(credential: OperatorCredential) -> ChartCredential[pulumi.O
 
 
 class ClusterInstall(pulumi.ComponentResource):
-    """The cluster side of one managed environment: Release, RBAC, exposures, one provider."""
+    """The cluster side of one managed environment: Release, RBAC, exposures.
+
+    `opts` must carry the stack's kubernetes provider (`providers=[...]`): a ClusterInstall
+    never falls back to a default one.
+    """
+
+    TYPE = "highflame:cluster:ClusterInstall"
 
     release: k8s.helm.v3.Release
 
@@ -64,16 +70,14 @@ class ClusterInstall(pulumi.ComponentResource):
         self,
         name: str,
         plan: InstallPlan,
-        settings: StackSettings,
         credential: OperatorCredential,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(TYPE_TOKEN, name, None, opts)
-        provider = cluster_provider(f"{name}-cluster", plan.ref.stack, settings, parent=self)
-        self.release = self._release(name, plan, credential, provider)
-        role = self._rbac(name, plan, provider)
-        exposures = [self._exposure(name, p, provider) for p in plan.exposures]
-        hardening = [self._hardening(name, m, provider) for m in plan.hardening]
+        super().__init__(self.TYPE, name, None, opts)
+        self.release = self._release(name, plan, credential)
+        role = self._rbac(name, plan)
+        exposures = [self._exposure(name, p) for p in plan.exposures]
+        hardening = [self._hardening(name, m) for m in plan.hardening]
         self.register_outputs(
             {
                 "releaseName": self.release.name,
@@ -88,7 +92,6 @@ class ClusterInstall(pulumi.ComponentResource):
         name: str,
         plan: InstallPlan,
         credential: OperatorCredential,
-        provider: k8s.Provider,
     ) -> k8s.helm.v3.Release:
         # Await on purpose: wait for the operator Deployment to be ready (a bad credential
         # crash-loops it and fails the update), atomic so a failure rolls back.
@@ -112,13 +115,11 @@ class ClusterInstall(pulumi.ComponentResource):
             ),
             # The values hold the client secret: keep the whole output secret in state too
             # (pulumi/pulumi-kubernetes#2003: Release values once showed secrets in plain text).
-            opts=pulumi.ResourceOptions(
-                parent=self, provider=provider, additional_secret_outputs=["values"]
-            ),
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["values"]),
         )
 
     def _rbac(
-        self, name: str, plan: InstallPlan, provider: k8s.Provider
+        self, name: str, plan: InstallPlan
     ) -> list[k8s.rbac.v1.ClusterRole | k8s.rbac.v1.ClusterRoleBinding]:
         created: list[k8s.rbac.v1.ClusterRole | k8s.rbac.v1.ClusterRoleBinding] = []
         for manifest in plan.rbac:
@@ -128,7 +129,7 @@ class ClusterInstall(pulumi.ComponentResource):
                         f"{name}-role",
                         metadata=manifest["metadata"],
                         rules=manifest["rules"],
-                        opts=pulumi.ResourceOptions(parent=self, provider=provider),
+                        opts=pulumi.ResourceOptions(parent=self),
                     )
                 )
             else:
@@ -143,7 +144,6 @@ class ClusterInstall(pulumi.ComponentResource):
                         subjects=manifest["subjects"],
                         opts=pulumi.ResourceOptions(
                             parent=self,
-                            provider=provider,
                             depends_on=list(created),
                             delete_before_replace=True,
                         ),
@@ -151,11 +151,10 @@ class ClusterInstall(pulumi.ComponentResource):
                 )
         return created
 
-    def _hardening(
-        self, name: str, manifest: dict[str, Any], provider: k8s.Provider
-    ) -> pulumi.CustomResource:
-        # After the release: it creates the namespace and the ProxyClass CRD.
-        opts = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[self.release])
+    def _hardening(self, name: str, manifest: dict[str, Any]) -> pulumi.CustomResource:
+        # After the release: it creates the namespace and the ProxyClass CRD. The kubernetes
+        # provider comes from the component's options through parent=self.
+        opts = pulumi.ResourceOptions(parent=self, depends_on=[self.release])
         object_name = manifest["metadata"]["name"]
         if manifest["kind"] == "NetworkPolicy":
             return k8s.networking.v1.NetworkPolicy(
@@ -173,12 +172,10 @@ class ClusterInstall(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _exposure(
-        self, name: str, planned: PlannedExposure, provider: k8s.Provider
-    ) -> pulumi.CustomResource:
+    def _exposure(self, name: str, planned: PlannedExposure) -> pulumi.CustomResource:
         # After the release (the operator must run to reconcile it), and so deleted before it:
         # the operator then clears its finalizer and proxy (tailscale/tailscale#15662).
-        opts = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[self.release])
+        opts = pulumi.ResourceOptions(parent=self, depends_on=[self.release])
         manifest: dict[str, Any] = planned.manifest
         if planned.via is ExposureVia.INGRESS:
             return k8s.networking.v1.Ingress(

@@ -18,11 +18,9 @@ from hfaccess.policy.reader import PolicyFileError, parse_policy_text
 from hfaccess.policy.serialize import policy_digest
 
 
-def acl_options(parent: pulumi.Resource, provider: tailscale.Provider) -> pulumi.ResourceOptions:
-    """The Acl's options: inside its component, explicit provider, never deleted by Pulumi."""
-    return pulumi.ResourceOptions(
-        parent=parent, provider=provider, protect=True, retain_on_delete=True
-    )
+def acl_options(parent: pulumi.Resource) -> pulumi.ResourceOptions:
+    """The Acl's options: inside its component (whose provider it inherits), never deleted."""
+    return pulumi.ResourceOptions(parent=parent, protect=True, retain_on_delete=True)
 
 
 def live_policy(provider: tailscale.Provider) -> dict[str, Any]:
@@ -46,7 +44,10 @@ def live_policy(provider: tailscale.Provider) -> dict[str, Any]:
 
 
 class TailnetPolicy(pulumi.ComponentResource):
-    """The tailnet policy file, composed from every customer plus Highflame's base policy."""
+    """The tailnet policy file, composed from every customer plus Highflame's base policy.
+
+    The tailscale provider comes through `opts` (`providers=[...]`); the Acl inherits it.
+    """
 
     TYPE = "highflame:tailnet:TailnetPolicy"
 
@@ -54,7 +55,6 @@ class TailnetPolicy(pulumi.ComponentResource):
         self,
         name: str,
         policy: str,
-        provider: tailscale.Provider,
         adopt_existing: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -67,6 +67,6 @@ class TailnetPolicy(pulumi.ComponentResource):
             # without `pulumi import` (adoptExistingPolicy, reviewed with `hfaccess check`).
             overwrite_existing_content=adopt_existing,
             reset_acl_on_destroy=False,
-            opts=acl_options(self, provider),
+            opts=acl_options(self),
         )
         self.register_outputs({"policySha256": self.digest})

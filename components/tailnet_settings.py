@@ -5,13 +5,21 @@ from __future__ import annotations
 import pulumi
 import pulumi_tailscale as tailscale
 
-from hfaccess.tailnet_settings import TailnetSettingsConfig, settings_args, settings_warnings
+from hfaccess.registry.tailnet_settings import (
+    TailnetSettingsConfig,
+    settings_args,
+    settings_warnings,
+)
 
 SETTINGS_NAME = "tailnet-settings"
 
 
 class HighflameTailnetSettings(pulumi.ComponentResource):
-    """One TailnetSettings under an explicit provider; a warning for each setting turned off."""
+    """One TailnetSettings; a warning for each setting turned off.
+
+    `opts` must carry the tailscale provider (`providers=[...]`); the child inherits it through
+    `parent=self`, like every component here.
+    """
 
     TYPE = "highflame:tailnet:TailnetSettings"
     settings: tailscale.TailnetSettings
@@ -20,7 +28,6 @@ class HighflameTailnetSettings(pulumi.ComponentResource):
         self,
         name: str,
         config: TailnetSettingsConfig,
-        provider: pulumi.ProviderResource,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(self.TYPE, name, None, opts)
@@ -29,7 +36,7 @@ class HighflameTailnetSettings(pulumi.ComponentResource):
         self.settings = tailscale.TailnetSettings(
             name,
             **settings_args(config),
-            opts=pulumi.ResourceOptions(parent=self, provider=provider),
+            opts=pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs({"httpsEnabled": self.settings.https_enabled})
 
@@ -38,4 +45,6 @@ def declare_tailnet_settings(
     config: TailnetSettingsConfig, provider: pulumi.ProviderResource
 ) -> HighflameTailnetSettings:
     """The tailnet stack's settings component (kept apart from the policy's code)."""
-    return HighflameTailnetSettings(SETTINGS_NAME, config, provider)
+    return HighflameTailnetSettings(
+        SETTINGS_NAME, config, opts=pulumi.ResourceOptions(providers=[provider])
+    )

@@ -20,7 +20,7 @@ from hfaccess.privilege_diff import privilege_changes, summary_section
 TAILNET_STACK = "tailnet"
 POLICY_FILE = "policy.json"
 # Paths whose change can alter what any stack applies without changing a rendered artifact.
-PROGRAM_PREFIXES = ("components/", "hfaccess/", "policy/")
+PROGRAM_PREFIXES = ("components/", "programs/", "hfaccess/", "guardrails/")
 PROGRAM_FILES = frozenset({"__main__.py", "Pulumi.yaml", "requirements.txt"})
 # Written by `render` next to the stack directories when it renders several stacks: which
 # stacks it rendered and whether that was every stack (`--all`).

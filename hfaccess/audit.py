@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hfaccess import names
-from hfaccess.models import Registry
+from hfaccess.registry import names
+from hfaccess.registry.models import Registry
 from hfaccess.revoke.ownership import device_environment, owned_by, tag_customers
 from hfaccess.tsapi.models import Device, Key
 

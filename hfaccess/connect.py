@@ -7,7 +7,7 @@ read `tailscale status --json` and trust the peer only if its MagicDNS name is
 `<c>-<env>-kube.<tailnet>`, it is online, and its tags are exactly the customer's operator
 device tag `tag:cust-<c>` (which only that customer's operator credential can mint). Then
 `tailscale configure kubeconfig` gets that peer's full MagicDNS name, and the context it writes
-(named after it) is renamed to the stable `<c>-<env>` (`hfaccess.names.kube_context`).
+(named after it) is renamed to the stable `<c>-<env>` (`hfaccess.registry.names.kube_context`).
 Revoked and unknown environments are refused before anything runs.
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hfaccess import names
-from hfaccess.models import EnvironmentRef, Registry
+from hfaccess.registry import names
+from hfaccess.registry.models import EnvironmentRef, Registry
 
 
 class ConnectRefused(Exception):

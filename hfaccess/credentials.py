@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hfaccess import names
-from hfaccess.models import CredentialKind, Environment, EnvironmentRef
+from hfaccess.registry import names
+from hfaccess.registry.models import CredentialKind, Environment, EnvironmentRef
 
 # Mint auth keys for the operator's own device and for each exposure's proxy.
 OPERATOR_SCOPES: tuple[str, ...] = ("auth_keys",)

@@ -9,11 +9,11 @@ program run it before they write or declare anything. So `validate` passing mean
 
 from __future__ import annotations
 
-from hfaccess.errors import InputError, InvalidInput
 from hfaccess.install.plan import install_plan
 from hfaccess.policy.gate import checked_policy
-from hfaccess.validation import raise_if_any
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.errors import InputError, InvalidInput
+from hfaccess.registry.validation import raise_if_any
+from hfaccess.registry.workspace import AccessModel
 
 
 def refusals(model: AccessModel) -> list[InputError]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-from hfaccess.models import InstallMode, Registry
-from hfaccess.stacks import EnvironmentStack, StackIndex, TailnetStack
+from hfaccess.registry.models import InstallMode, Registry
+from hfaccess.registry.stacks import EnvironmentStack, StackIndex, TailnetStack
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from hfaccess import names
 from hfaccess.install.exposures import HOSTNAME_ANNOTATION
 from hfaccess.install.rbac import BINDING_NAME
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
+from hfaccess.registry import names
 
 RBAC_FILE = "rbac.yaml"
 EXPOSURES_FILE = "exposures.yaml"

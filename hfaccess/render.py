@@ -21,9 +21,9 @@ from pathlib import Path
 from hfaccess.install.artifacts import environment_artifacts, environment_warnings
 from hfaccess.policy.artifacts import tailnet_artifacts
 from hfaccess.policy.elevation import unrecorded_admin_notes
-from hfaccess.stacks import EnvironmentStack, StackRef, TailnetStack
-from hfaccess.tailnet_settings import settings_warnings
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.stacks import EnvironmentStack, StackRef, TailnetStack
+from hfaccess.registry.tailnet_settings import settings_warnings
+from hfaccess.registry.workspace import AccessModel
 
 Artifacts = dict[str, str]
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from hfaccess.errors import InvalidInput
-from hfaccess.highflame import HighflameConfig, tailnet_login
-from hfaccess.models import Customer
-from hfaccess.validation import validate_document
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.highflame import HighflameConfig, tailnet_login
+from hfaccess.registry.models import Customer
+from hfaccess.registry.validation import validate_document
+from hfaccess.registry.yamlio import YamlReadError, load_yaml_bytes
 from hfaccess.yamledit import dump_roundtrip, load_roundtrip
-from hfaccess.yamlio import YamlReadError, load_yaml_bytes
 
 
 class RosterError(Exception):

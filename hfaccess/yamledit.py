@@ -15,7 +15,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from hfaccess.yamlio import YamlReadError
+from hfaccess.registry.yamlio import YamlReadError
 
 
 def _roundtrip() -> YAML:

@@ -14,8 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from hfaccess.registry.workspace import load_model  # noqa: E402
 from hfaccess.report.site import page_name, render_site, write_site  # noqa: E402
-from hfaccess.workspace import load_model  # noqa: E402
 from tests.support.browser import open_file, system_browser  # noqa: E402
 
 

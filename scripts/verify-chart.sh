@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Template the REAL tailscale-operator chart (1.96.5, from https://pkgs.tailscale.com/helmcharts)
+# Template the REAL tailscale-operator chart (the pin, CHART_VERSION in hfaccess/install/chart.py,
+# from https://pkgs.tailscale.com/helmcharts)
 # with each environment's rendered helm-values.yaml and check the operator it yields:
 # OPERATOR_INITIAL_TAGS, OPERATOR_HOSTNAME, PROXY_TAGS, PROXY_IMAGE, APISERVER_PROXY, the image
 # tag, ClusterRoleBinding tailscale-auth-proxy, and Secret operator-oauth (OAuth) or CLIENT_ID
@@ -7,8 +8,8 @@
 #
 # Needs helm 3 and network access to the chart repository (CI or a workstation), or a local
 # copy of the pinned chart with --chart: a chart directory or the packaged .tgz (`helm pull
-# tailscale-operator --repo https://pkgs.tailscale.com/helmcharts --version 1.96.5`, or an
-# air-gapped mirror's copy). A local chart whose Chart.yaml is not tailscale-operator 1.96.5 is
+# tailscale-operator --repo https://pkgs.tailscale.com/helmcharts --version <CHART_VERSION>`, or an
+# air-gapped mirror's copy). A local chart whose Chart.yaml is not tailscale-operator at the pin is
 # refused (exit 2). The offline tests check the same expectations against a model of the chart.
 #
 # Usage: scripts/verify-chart.sh [--chart PATH] [STACK...]   (default: every <customer>-<env> stack)

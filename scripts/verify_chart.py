@@ -34,8 +34,8 @@ from hfaccess.install.chart_check import check_chart_render
 from hfaccess.install.impersonation import POST_RENDER_SCRIPT, narrow_documents
 from hfaccess.install.scan import CHART_ALLOWLIST, run_checkov, scanner_bin, unexpected
 from hfaccess.install.values import credential_overrides
-from hfaccess.stacks import EnvironmentStack, parse_stack
-from hfaccess.workspace import AccessModel, load_model
+from hfaccess.registry.stacks import EnvironmentStack, parse_stack
+from hfaccess.registry.workspace import AccessModel, load_model
 
 
 class ChartMismatch(Exception):

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import typer
 
+from hfaccess.cli import (
+    artifact_diff,
+    check,
+    connect,
+    drift,
+    fleet,
+    kill,
+    matrix,
+    render,
+    roster,
+    validate,
+)
 from hfaccess.cli import audit as audit_command
-from hfaccess.cli import check, connect, diff, drift, fleet, kill, render, sre, stacks, validate
 from hfaccess.cli import elevate as elevate_command
 from hfaccess.cli import report as report_cli
 
@@ -18,7 +29,18 @@ app = typer.Typer(
 )
 
 # Each command module registers its own commands; add new modules here.
-for _module in (validate, render, check, stacks, diff, drift, kill, sre, fleet, connect):
+for _module in (
+    validate,
+    render,
+    check,
+    matrix,
+    artifact_diff,
+    drift,
+    kill,
+    roster,
+    fleet,
+    connect,
+):
     _module.register(app)
 report_cli.register(app)
 elevate_command.register(app)

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from hfaccess.cli.common import fail
+from hfaccess.cli.hooks import hooks
 from hfaccess.tsapi import MissingCredentials, TailscaleClient, client_from_env
-
-
-@dataclass
-class ClientHooks:
-    """What tests swap out: the sleep between retries (so fault tests run in milliseconds)."""
-
-    sleep: Callable[[float], None] = time.sleep
-
-
-hooks = ClientHooks()
 
 
 def open_client() -> TailscaleClient:

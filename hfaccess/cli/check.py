@@ -27,15 +27,15 @@ from hfaccess.cli.common import (
     gated_model_or_exit,
     out,
 )
-from hfaccess.errors import InvalidInput
 from hfaccess.policy.builder import customer_accesses
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.gate import checked_policy
 from hfaccess.policy.reader import PolicyFileError, read_policy_file
 from hfaccess.policy.serialize import policy_digest
-from hfaccess.tailnet_settings import live_differences
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.tailnet_settings import live_differences
+from hfaccess.registry.workspace import AccessModel
 from hfaccess.tsapi import TailscaleError
-from hfaccess.workspace import AccessModel
 
 
 def _generated(model: AccessModel) -> tuple[Any, str]:

@@ -8,11 +8,11 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from hfaccess.errors import InvalidInput
-from hfaccess.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
-from hfaccess.models import Registry
-from hfaccess.registry import load_registry
-from hfaccess.workspace import DEFAULT_CUSTOMERS, AccessModel, load_model
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
+from hfaccess.registry.loader import load_registry
+from hfaccess.registry.models import Registry
+from hfaccess.registry.workspace import DEFAULT_CUSTOMERS, AccessModel, load_model
 
 CustomersOption = Annotated[
     Path,

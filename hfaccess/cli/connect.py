@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
 from hfaccess.cli.common import DEFAULT_CUSTOMERS_DIR, CustomersOption, fail, out, registry_or_exit
+from hfaccess.cli.hooks import hooks
 from hfaccess.connect import (
     ConnectPlan,
     ConnectRefused,
@@ -18,23 +19,13 @@ from hfaccess.connect import (
     verify_peer,
 )
 
-Runner = Callable[[Sequence[str]], subprocess.CompletedProcess[str]]
-
-
-def _run(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(argv), capture_output=True, text=True, check=False, timeout=60)
-
-
-# Tests replace the runner; nothing else runs external programs.
-runner: Runner = _run
-
 
 def _step(argv: Sequence[str], *, echo: bool = True) -> str:
     """Run one command, echoing it; exit 1 with its output if it fails or is missing."""
     if echo:
         out.print(f"$ {' '.join(argv)}", markup=False)
     try:
-        done = runner(argv)
+        done = hooks.runner(argv)
     except FileNotFoundError:
         fail([f"connect: {argv[0]} not found on PATH (install it, or run the printed steps)"])
     except subprocess.TimeoutExpired:

@@ -32,7 +32,7 @@ from hfaccess.cli.common import (
     load_or_exit,
     out,
 )
-from hfaccess.drift.automation import AutomationPreviewer
+from hfaccess.cli.hooks import hooks
 from hfaccess.drift.model import StackResult
 from hfaccess.drift.records import (
     Outcome,
@@ -45,7 +45,7 @@ from hfaccess.drift.records import (
 from hfaccess.drift.report import markdown_report, summary_table
 from hfaccess.drift.run import DEFAULT_PARALLEL, Previewer, check_stacks, exit_code
 from hfaccess.matrix import ShardError, parse_shard
-from hfaccess.stacks import StackIndex, UnknownStackError
+from hfaccess.registry.stacks import StackIndex, UnknownStackError
 
 NO_PULUMI = (
     "drift: the Pulumi CLI is not installed (no `pulumi` on PATH); nothing was checked. "
@@ -69,11 +69,6 @@ OrgOption = Annotated[
         help="Pulumi Cloud organization (stacks become ORG/STACK); omit for a self-managed backend.",
     ),
 ]
-
-
-def make_previewer(root: Path, policy_packs: Sequence[Path], organization: str | None) -> Previewer:
-    """The Automation API previewer (tests replace this with a fake)."""
-    return AutomationPreviewer(root, tuple(policy_packs), organization)
 
 
 def _require_pulumi() -> None:
@@ -138,7 +133,7 @@ def drift(
     parallel: Annotated[
         int, typer.Option("--parallel", min=1, help="Previews running at the same time.")
     ] = DEFAULT_PARALLEL,
-    policy_pack: PolicyPackOption = Path("policy"),
+    policy_pack: PolicyPackOption = Path("guardrails"),
     no_policy_pack: NoPolicyPackOption = False,
     organization: OrgOption = None,
     json_out: Annotated[
@@ -172,7 +167,7 @@ def drift(
             fail([f"--shard: {exc}"], code=2)
         start, end = (k - 1) * len(names) // n, k * len(names) // n
         names = names[start:end]
-    previewer = make_previewer(root, _packs(root, policy_pack, no_policy_pack), organization)
+    previewer = hooks.make_previewer(root, _packs(root, policy_pack, no_policy_pack), organization)
     results = _run_with_progress(names, previewer, parallel)
     out.print(summary_table(results))
     if json_out is not None:
@@ -196,7 +191,7 @@ def drift_record(
             help="After a failed preview, preview again to record what drifted.",
         ),
     ] = True,
-    policy_pack: PolicyPackOption = Path("policy"),
+    policy_pack: PolicyPackOption = Path("guardrails"),
     no_policy_pack: NoPolicyPackOption = False,
     organization: OrgOption = None,
     root: RootOption = Path("."),
@@ -204,7 +199,9 @@ def drift_record(
     """Record one CI preview's verdict for `drift-report` (always exits 0: the gate decided)."""
     explainer = None
     if explain and outcome is Outcome.FAILURE and shutil.which("pulumi") is not None:
-        explainer = make_previewer(root, _packs(root, policy_pack, no_policy_pack), organization)
+        explainer = hooks.make_previewer(
+            root, _packs(root, policy_pack, no_policy_pack), organization
+        )
     result = record_outcome(stack, outcome, explainer)
     write_results(out_file, [result])
     out.print(f"{result.stack}: {result.status.value}: {result.summary()}", markup=False)

@@ -34,11 +34,11 @@ from hfaccess.elevate.plan import (
     registered,
     resolve_target,
 )
-from hfaccess.names import stack_name
 from hfaccess.policy.elevation import ELEVATION_VALUE
+from hfaccess.registry.names import stack_name
+from hfaccess.registry.workspace import AccessModel
 from hfaccess.tsapi import TailscaleClient, TailscaleError
 from hfaccess.tsapi.models import Device
-from hfaccess.workspace import AccessModel
 
 
 def _say(line: str) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -19,7 +17,8 @@ from hfaccess.cli.common import (
     out,
     registry_or_exit,
 )
-from hfaccess.fleet.render import (
+from hfaccess.cli.hooks import hooks
+from hfaccess.fleet.output import (
     environments_table,
     report_document,
     summary_line,
@@ -27,14 +26,6 @@ from hfaccess.fleet.render import (
 )
 from hfaccess.fleet.report import build_fleet, verdict
 from hfaccess.tsapi import TailscaleError
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-# Tests pin the clock so ages and "last seen" are stable.
-clock: Callable[[], datetime] = _utc_now
 
 
 def fleet(
@@ -67,7 +58,7 @@ def fleet(
             progress.stop()
             fail([f"fleet: cannot read the tailnet: {exc}"])
         where = describe_target(client)
-    report = build_fleet(registry, devices, keys, clock())
+    report = build_fleet(registry, devices, keys, hooks.clock())
     found = verdict(report)
     if as_json:
         typer.echo(json.dumps(report_document(report), indent=2))

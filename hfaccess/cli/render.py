@@ -20,9 +20,9 @@ from hfaccess.cli.common import (
     gated_model_or_exit,
     out,
 )
-from hfaccess.errors import InvalidInput
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.stacks import StackIndex, TailnetStack, UnknownStackError
 from hfaccess.render import render_into, tailnet_settings_warnings
-from hfaccess.stacks import StackIndex, TailnetStack, UnknownStackError
 
 PROGRESS_EVERY_SECONDS = 2.0  # long runs say how far they are, on stderr
 

@@ -18,7 +18,7 @@ from hfaccess.cli.common import (
     load_or_exit,
     out,
 )
-from hfaccess.errors import InvalidInput
+from hfaccess.registry.errors import InvalidInput
 from hfaccess.report.model import build_site
 from hfaccess.report.site import INDEX, page_name, render_pages, write_site
 

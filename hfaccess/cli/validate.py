@@ -23,7 +23,7 @@ from hfaccess.cli.common import (
     gated_model_or_exit,
     out,
 )
-from hfaccess.workspace import check_stack_files
+from hfaccess.registry.workspace import check_stack_files
 
 
 def validate(

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hfaccess.durations import format_duration, parse_duration
-from hfaccess.highflame import tailnet_login
-from hfaccess.models import Customer
 from hfaccess.policy.elevation import ELEVATION_VALUE, elevation_attribute
+from hfaccess.registry.durations import format_duration, parse_duration
+from hfaccess.registry.highflame import tailnet_login
+from hfaccess.registry.models import Customer
+from hfaccess.registry.workspace import AccessModel
 from hfaccess.tsapi.attributes import rfc3339
 from hfaccess.tsapi.models import Device
-from hfaccess.workspace import AccessModel
 
 
 class ElevationRefused(Exception):

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from datetime import datetime
 
-from hfaccess import names
 from hfaccess.credentials import credential_description
 from hfaccess.fleet.versions import PINNED_CLIENT_VERSION, version_status
-from hfaccess.models import CredentialKind, EnvironmentRef, Registry
+from hfaccess.registry import names
+from hfaccess.registry.models import CredentialKind, EnvironmentRef, Registry
 from hfaccess.revoke.ownership import (
     device_environment,
     is_customer_space_tag,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from hfaccess import names
 from hfaccess.credentials import credential_spec
 from hfaccess.install import chart
 from hfaccess.install.documents import yaml_documents
@@ -18,11 +17,12 @@ from hfaccess.install.handoff_elevation import access_roles_section
 from hfaccess.install.impersonation import post_render_files
 from hfaccess.install.plan import InstallPlan, install_plan
 from hfaccess.install.values import placeholder_credential
-from hfaccess.models import ClusterRole
+from hfaccess.registry import names
+from hfaccess.registry.models import ClusterRole
 
 if TYPE_CHECKING:
-    from hfaccess.models import EnvironmentRef
-    from hfaccess.workspace import AccessModel
+    from hfaccess.registry.models import EnvironmentRef
+    from hfaccess.registry.workspace import AccessModel
 
 CLUSTER_ADMIN_WARNING = (
     "binds Highflame SRE (group highflame-sre) to cluster-admin: full control of the cluster, "

@@ -1,14 +1,16 @@
 """The one pinned tailscale-operator chart every environment installs, and how it is installed.
 
-Pinned chart and image versions live here only: an upgrade is one reviewed change to this file
-(and to the snapshots), never an automatic one.
+The chart and image versions are pinned here only; code, tests and the fleet view read them from
+here. An upgrade is one reviewed pull request, never an automatic one: exactly what it changes is
+in docs/runbooks/upgrade-operator-chart.md (this file, the policy pack's self-contained copy in
+guardrails/highflame_policies/limits.py, the version in words in three docs, the snapshots).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from hfaccess import names
+from hfaccess.registry import names
 
 CHART_REPOSITORY: Final = "https://pkgs.tailscale.com/helmcharts"
 CHART_NAME: Final = "tailscale-operator"

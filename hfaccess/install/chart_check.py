@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.values import API_SERVER_PROXY_MODE, CREDENTIAL_ANNOTATION
-from hfaccess.models import CredentialKind, EnvironmentRef
+from hfaccess.registry import names
+from hfaccess.registry.models import CredentialKind, EnvironmentRef
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.rbac import PART_OF, PART_OF_LABEL
-from hfaccess.models import EnvironmentRef, Exposure, ExposureVia
+from hfaccess.registry import names
+from hfaccess.registry.models import EnvironmentRef, Exposure, ExposureVia
 
 EXPOSE_ANNOTATION: Final = "tailscale.com/expose"
 HOSTNAME_ANNOTATION: Final = "tailscale.com/hostname"

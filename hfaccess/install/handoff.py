@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from hfaccess import names
 from hfaccess.credentials import CredentialSpec
 from hfaccess.install import chart
 from hfaccess.install.exposures import PlannedExposure
@@ -29,7 +28,8 @@ from hfaccess.install.values import (
     CREDENTIAL_VARIABLES,
     credential_overrides,
 )
-from hfaccess.models import ClusterRole, CredentialKind, ExposureVia, InstallMode
+from hfaccess.registry import names
+from hfaccess.registry.models import ClusterRole, CredentialKind, ExposureVia, InstallMode
 
 OPERATOR_SOURCE = f"https://github.com/tailscale/tailscale/tree/{chart.IMAGE_TAG}/cmd/k8s-operator"
 

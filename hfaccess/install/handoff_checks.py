@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.exposures import EXPOSE_ANNOTATION
 from hfaccess.install.hardening import NETWORK_POLICY_NAME, PROXY_CLASS_NAME
@@ -17,7 +16,8 @@ from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME, PART_OF, PART_OF_LABEL
 from hfaccess.install.roles import CHECKS
 from hfaccess.install.values import API_SERVER_PROXY_MODE, CREDENTIAL_ANNOTATION
-from hfaccess.models import CredentialKind
+from hfaccess.registry import names
+from hfaccess.registry.models import CredentialKind
 
 NS = chart.RELEASE_NAMESPACE
 DEPLOY = f"deployment/{chart.OPERATOR_DEPLOYMENT}"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from hfaccess import names
-from hfaccess.highflame import HighflameConfig
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME, ELEVATED_BINDING_NAME, bound_role_name
-from hfaccess.models import Registry
 from hfaccess.policy.elevation import RECORDER_PORT, elevated_group, recorded_customers
+from hfaccess.registry import names
+from hfaccess.registry.highflame import HighflameConfig
+from hfaccess.registry.models import Registry
 
 UNRECORDED_ADMIN: Final = "- **NOT recorded:**"
 

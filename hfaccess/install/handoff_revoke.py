@@ -7,7 +7,6 @@ finalizer where the operator is already gone.
 
 from __future__ import annotations
 
-from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.exposures import (
     EXPOSE_ANNOTATION,
@@ -17,7 +16,8 @@ from hfaccess.install.exposures import (
 )
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME, PART_OF, PART_OF_LABEL, ROLE_NAME
-from hfaccess.models import ClusterRole, ExposureVia, InstallMode
+from hfaccess.registry import names
+from hfaccess.registry.models import ClusterRole, ExposureVia, InstallMode
 
 FINALIZER = "tailscale.com/finalizer"
 FINALIZER_ISSUE = "https://github.com/tailscale/tailscale/issues/15662"

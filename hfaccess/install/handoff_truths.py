@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.hardening import (
     NETWORK_POLICY_NAME,
@@ -19,7 +18,8 @@ from hfaccess.install.hardening import (
 from hfaccess.install.impersonation import ROLE_NAME
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.scan import CHART_ALLOWLIST
-from hfaccess.models import InstallMode
+from hfaccess.registry import names
+from hfaccess.registry.models import InstallMode
 
 NS = chart.RELEASE_NAMESPACE
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from hfaccess import names
 from hfaccess.install import chart
-from hfaccess.models import EnvironmentRef
+from hfaccess.registry import names
+from hfaccess.registry.models import EnvironmentRef
 
 # A uid/gid with no meaning on the node (the "nonroot" convention of distroless images).
 NON_ROOT_ID: Final = 65532

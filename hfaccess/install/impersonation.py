@@ -27,10 +27,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.hardening import TSNET_CONFIG_HOME
-from hfaccess.models import EnvironmentRef
+from hfaccess.registry import names
+from hfaccess.registry.models import EnvironmentRef
 
 ROLE_NAME: Final = "tailscale-auth-proxy"
 POST_RENDER_SCRIPT: Final = "post-render.sh"

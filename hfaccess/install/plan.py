@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from hfaccess.errors import InputError, InvalidInput
 from hfaccess.install.exposures import PlannedExposure, annotation_conflicts, planned_exposures
 from hfaccess.install.hardening import hardening_manifests
 from hfaccess.install.impersonation import impersonable_groups
 from hfaccess.install.rbac import elevated_binding_manifest, rbac_manifests
 from hfaccess.install.values import ChartCredential, helm_values
-from hfaccess.models import ClusterRole, EnvironmentRef, InstallMode
 from hfaccess.policy.elevation import elevated_group
+from hfaccess.registry.errors import InputError, InvalidInput
+from hfaccess.registry.models import ClusterRole, EnvironmentRef, InstallMode
 
 T = TypeVar("T")
 

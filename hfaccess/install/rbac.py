@@ -2,7 +2,8 @@
 
 The binding always names the Kubernetes group the tailnet grant impersonates, never a user, so
 engineers join and leave without any change in the cluster. The default role enumerates what an
-SRE reads while debugging, with explicit resources and read verbs only; `rbac_guard` proves it.
+SRE reads while debugging, with explicit resources and read verbs only; the tests prove it
+(tests/support/rbac_guard.py).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hfaccess import names
-from hfaccess.models import ClusterRole
+from hfaccess.registry import names
+from hfaccess.registry.models import ClusterRole
 
 RBAC_API_VERSION: Final = "rbac.authorization.k8s.io/v1"
 RBAC_GROUP: Final = "rbac.authorization.k8s.io"
@@ -38,7 +39,7 @@ class Rule:
 
 
 # What an SRE reads while debugging (the RBAC reference's list). Nothing here may appear in
-# rbac_guard's forbidden list; the tests check that.
+# tests/support/rbac_guard.py's forbidden list; the tests check that.
 HIGHFLAME_SRE_RULES: Final = (
     Rule(
         "",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from hfaccess import names
-from hfaccess.models import ClusterRole
+from hfaccess.registry import names
+from hfaccess.registry.models import ClusterRole
 
 CHECK_USER: Final = "highflame-check"  # any name: the group is what the binding matches
 

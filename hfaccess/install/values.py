@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
-from hfaccess import names
 from hfaccess.install import chart
 from hfaccess.install.hardening import hardened_values, merge_values
-from hfaccess.models import CredentialKind, EnvironmentRef
+from hfaccess.registry import names
+from hfaccess.registry.models import CredentialKind, EnvironmentRef
 
 T = TypeVar("T")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hfaccess import names
-from hfaccess.models import Customer
+from hfaccess.registry import names
+from hfaccess.registry.models import Customer
 
 API_SERVER_PORT = 443
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hfaccess import names
-from hfaccess.workspace import AccessModel
+from hfaccess.registry import names
+from hfaccess.registry.workspace import AccessModel
 
 
 @dataclass(frozen=True)

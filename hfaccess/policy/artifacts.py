@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from hfaccess.policy.gate import checked_policy
-from hfaccess.tailnet_settings import settings_document
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.tailnet_settings import settings_document
+from hfaccess.registry.workspace import AccessModel
 
 POLICY_FILE = "policy.json"
 SETTINGS_FILE = "tailnet-settings.json"

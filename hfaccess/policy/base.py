@@ -14,10 +14,11 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from hfaccess import names
-from hfaccess.errors import InputError, InvalidInput
 from hfaccess.policy.reader import host_of
-from hfaccess.workspace import AccessModel
+from hfaccess.registry import names
+from hfaccess.registry.collisions import tag_owners
+from hfaccess.registry.errors import InputError, InvalidInput
+from hfaccess.registry.workspace import AccessModel
 
 # Sections the builder extends; each must have this JSON type in the base policy.
 MAPPING_SECTIONS = ("groups", "tagOwners")
@@ -46,10 +47,7 @@ def base_sections(model: AccessModel) -> dict[str, Any]:
     """A deep copy of the base policy; raise InvalidInput if it collides with the registry."""
     base = copy.deepcopy(model.highflame.base_policy)
     source = model.highflame_source
-    owners: dict[str, str] = {}
-    for customer in model.registry.customers:
-        for tag in names.customer_tags(customer.name):
-            owners[tag] = customer.name
+    owners = tag_owners(model.registry.customers)
     errors: list[InputError] = []
     for section in MAPPING_SECTIONS:
         if section in base and not isinstance(base[section], dict):

@@ -8,6 +8,7 @@ one grant), and generated tests. Highflame's base policy comes first in every se
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +18,7 @@ from hfaccess.policy.assertions import policy_tests
 from hfaccess.policy.base import base_sections
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY, kubernetes_capability
 from hfaccess.policy.elevation_build import add_elevation
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.workspace import AccessModel
 
 
 def _tag_owners(accesses: Sequence[CustomerAccess], operator_owners: list[str]) -> dict[str, Any]:
@@ -52,9 +53,21 @@ def _grants(accesses: Sequence[CustomerAccess], sre_group: str) -> list[dict[str
     return grants
 
 
+# One list per model: the builder, the checker and the tailnet stack (or `check`) all ask for
+# it in one run. Keyed by identity (a model is immutable, not hashable); an entry goes with its
+# model.
+_ACCESSES: dict[int, tuple[weakref.ref[AccessModel], list[CustomerAccess]]] = {}
+
+
 def customer_accesses(model: AccessModel) -> list[CustomerAccess]:
-    """Every customer's access, in customer-name order."""
-    return [customer_access(c) for c in sorted(model.registry.customers, key=lambda c: c.name)]
+    """Every customer's access, in customer-name order; computed once per model (do not mutate)."""
+    key = id(model)
+    cached = _ACCESSES.get(key)
+    if cached is not None and cached[0]() is model:
+        return cached[1]
+    accesses = [customer_access(c) for c in sorted(model.registry.customers, key=lambda c: c.name)]
+    _ACCESSES[key] = (weakref.ref(model, lambda _: _ACCESSES.pop(key, None)), accesses)
+    return accesses
 
 
 def build_policy(model: AccessModel) -> dict[str, Any]:

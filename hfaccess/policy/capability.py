@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hfaccess import names
+from hfaccess.registry import names
 
 KUBERNETES_CAPABILITY = "tailscale.com/cap/kubernetes"
 

@@ -44,7 +44,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hfaccess import names
 from hfaccess.policy.access import API_SERVER_PORT, CustomerAccess
 from hfaccess.policy.allowances import Allowances, policy_allowances
 from hfaccess.policy.builder import customer_accesses
@@ -52,8 +51,9 @@ from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.elevation import ElevationView
 from hfaccess.policy.reader import Policy, host_of, read_policy
 from hfaccess.policy.rules import Rule, policy_rules
-from hfaccess.registry import derived_names
-from hfaccess.workspace import AccessModel
+from hfaccess.registry import names
+from hfaccess.registry.collisions import collisions
+from hfaccess.registry.workspace import AccessModel
 
 WIDE = frozenset({"*", "autogroup:tagged", "autogroup:danger-all"})
 WILDCARDS = WIDE  # kept for callers of the earlier name
@@ -656,15 +656,11 @@ def _forbidden_accepts(
 
 
 def _collisions(model: AccessModel) -> Iterator[Violation]:
-    claimed: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for customer in model.registry.customers:
-        for namespace, name, _ in derived_names(customer):
-            claimed[(namespace, name)].add(customer.name)
-    for (namespace, name), customers in sorted(claimed.items()):
-        if len(customers) > 1:
-            yield Violation(
-                7, "registry", f"{namespace} {name!r} is derived from customers {sorted(customers)}"
-            )
+    for namespace, name, claims in collisions((c, c.name) for c in model.registry.customers):
+        customers = sorted({owner for owner, _ in claims})
+        yield Violation(
+            7, "registry", f"{namespace} {name!r} is derived from customers {customers}"
+        )
 
 
 def _dedupe(items: Iterable[Violation]) -> list[Violation]:

@@ -21,15 +21,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
 
-from hfaccess import names
-from hfaccess.errors import InputError
-from hfaccess.highflame import DEFAULT_FILE as HIGHFLAME_FILE
-from hfaccess.highflame import HighflameConfig
-from hfaccess.models import ClusterRole, Registry
 from hfaccess.policy.access import API_SERVER_PORT
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.rules import Rule, string_list
-from hfaccess.posture import ELEVATION_ATTRIBUTE_PREFIX
+from hfaccess.registry import names
+from hfaccess.registry.highflame import DEFAULT_FILE as HIGHFLAME_FILE
+from hfaccess.registry.highflame import HighflameConfig
+from hfaccess.registry.models import ClusterRole, Registry
+from hfaccess.registry.posture import ELEVATION_ATTRIBUTE_PREFIX
 
 # tsrecorder serves its recording endpoints (/record, /v2/record, /v2/event) over plain HTTP on
 # port 80 of its tailnet address; the API server proxy dials `<recorder address>:80`.
@@ -154,42 +153,6 @@ def unrecorded_admin_notes(registry: Registry, highflame: HighflameConfig) -> li
         f"(configure recording.recorder_tag in {HIGHFLAME_FILE.as_posix()})"
         for c, e in standing_admin(registry)
     ]
-
-
-def input_errors(
-    registry: Registry, highflame: HighflameConfig, highflame_file: str = HIGHFLAME_FILE.as_posix()
-) -> list[InputError]:
-    """Cross-file errors: engineers outside sre.members, break-glass without recording."""
-    members = set(highflame.sre.members)
-    errors: list[InputError] = []
-    for customer in registry.customers:
-        source = registry.sources.get(customer.name, f"{customer.name}.yaml")
-        for env_name, env in sorted(customer.environments.items()):
-            glass = env.break_glass
-            if glass is None:
-                continue
-            field = f"environments.{env_name}.break_glass"
-            for index, engineer in enumerate(glass.engineers):
-                if engineer not in members:
-                    errors.append(
-                        InputError(
-                            source,
-                            f"{field}.engineers[{index}]",
-                            f"{engineer} is not in sre.members ({highflame_file}); only SRE "
-                            "members may be elevated (removing an engineer: delete them here "
-                            "too)",
-                        )
-                    )
-            if highflame.recording is None:
-                errors.append(
-                    InputError(
-                        source,
-                        field,
-                        "break_glass needs session recording: set recording.recorder_tag in "
-                        f"{highflame_file}",
-                    )
-                )
-    return errors
 
 
 def kubernetes_cap(group: str, recorder_tag: str | None) -> list[dict[str, Any]]:

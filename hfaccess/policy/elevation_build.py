@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hfaccess import names
-from hfaccess.errors import InputError, InvalidInput
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.elevation import ElevationView
-from hfaccess.workspace import AccessModel
+from hfaccess.registry import names
+from hfaccess.registry.errors import InputError, InvalidInput
+from hfaccess.registry.workspace import AccessModel
 
 
 def _customer_tags(model: AccessModel) -> set[str]:

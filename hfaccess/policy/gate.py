@@ -13,11 +13,11 @@ import copy
 import re
 from typing import Any
 
-from hfaccess.errors import InputError, InvalidInput
 from hfaccess.policy.builder import build_policy, compose_policy
 from hfaccess.policy.checker import Violation, check_policy
 from hfaccess.policy.serialize import policy_text
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.errors import InputError, InvalidInput
+from hfaccess.registry.workspace import AccessModel
 
 GENERATED = "(generated tailnet policy)"
 _LOCATION_RE = re.compile(r"^(?P<section>[A-Za-z0-9]+)(?:\[(?P<index>\d+)\]|\.(?P<key>[^.\[]+))?")

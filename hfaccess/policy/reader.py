@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hfaccess.policy.hujson import PolicyFileError, strip_hujson
-from hfaccess.yamlio import YamlReadError, read_bounded
+from hfaccess.registry.yamlio import YamlReadError, read_bounded
 
 __all__ = [
     "DuplicateKeyError",

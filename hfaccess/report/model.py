@@ -15,14 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hfaccess import names
 from hfaccess.credentials import credential_spec
 from hfaccess.install import chart
 from hfaccess.install.handoff_revoke import remove_exposure_command
 from hfaccess.install.plan import install_plan
 from hfaccess.install.rbac import BINDING_NAME
 from hfaccess.install.roles import CAN, CANNOT, CAVEATS
-from hfaccess.models import (
+from hfaccess.policy.access import CustomerAccess
+from hfaccess.policy.builder import build_policy, customer_accesses
+from hfaccess.policy.capability import KUBERNETES_CAPABILITY
+from hfaccess.policy.checker import check_policy
+from hfaccess.policy.elevation import elevated_group, recorded_customers
+from hfaccess.registry import names
+from hfaccess.registry.models import (
     ClusterRole,
     CredentialKind,
     Customer,
@@ -30,12 +35,7 @@ from hfaccess.models import (
     ExposureVia,
     InstallMode,
 )
-from hfaccess.policy.access import CustomerAccess
-from hfaccess.policy.builder import build_policy, customer_accesses
-from hfaccess.policy.capability import KUBERNETES_CAPABILITY
-from hfaccess.policy.checker import check_policy
-from hfaccess.policy.elevation import elevated_group, recorded_customers
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.workspace import AccessModel
 
 ROLE_NOTES: dict[ClusterRole, str] = {
     ClusterRole.HIGHFLAME_SRE: "read-only, no Secrets (default)",

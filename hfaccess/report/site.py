@@ -13,9 +13,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from hfaccess.install import chart
+from hfaccess.registry.workspace import AccessModel
 from hfaccess.report.model import CustomerPage, Site, build_site
 from hfaccess.report.svg import access_map
-from hfaccess.workspace import AccessModel
 
 INDEX = "index.html"
 

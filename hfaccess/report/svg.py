@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hfaccess.models import ClusterRole
+from hfaccess.registry.models import ClusterRole
 from hfaccess.report.model import CustomerPage, GrantRow
 
 COLUMNS = (

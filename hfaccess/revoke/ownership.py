@@ -4,15 +4,15 @@ A device or key is the customer's only if every tag it carries is one of the cus
 tags. Tags are compared whole, never as prefixes: `acme` never matches `acme-prod`'s or
 `operator-acme`'s tags. Something carrying a customer's tag next to foreign tags is nobody's
 to delete; it is reported instead. Environments are told apart by hostname (devices) and by
-credential description (keys), both derived in `hfaccess.names` / `hfaccess.credentials`.
+credential description (keys), both derived in `hfaccess.registry.names` / `hfaccess.credentials`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from hfaccess import names
 from hfaccess.credentials import credential_description
+from hfaccess.registry import names
 from hfaccess.tsapi.models import Device, Key
 
 CUSTOMER_TAG_PREFIXES = ("tag:k8s-operator-", "tag:cust-", "tag:k8s-")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hfaccess import names
+from hfaccess.registry import names
 from hfaccess.revoke.ownership import (
     device_environment,
     key_environment,

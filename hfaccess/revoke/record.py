@@ -12,11 +12,11 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
-from hfaccess.errors import InvalidInput
-from hfaccess.models import Customer
-from hfaccess.validation import validate_document
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.models import Customer
+from hfaccess.registry.validation import validate_document
+from hfaccess.registry.yamlio import YamlReadError, load_yaml_bytes
 from hfaccess.yamledit import dump_roundtrip, load_roundtrip, write_atomically
-from hfaccess.yamlio import YamlReadError, load_yaml_bytes
 
 
 class RecordError(Exception):

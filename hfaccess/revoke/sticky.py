@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hfaccess import names
-from hfaccess.models import Customer, Registry
+from hfaccess.registry import names
+from hfaccess.registry.models import Customer, Registry
 from hfaccess.revoke.policy_edit import revoke_tags
 
 

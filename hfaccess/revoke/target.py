@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hfaccess import names
-from hfaccess.errors import InvalidInput
-from hfaccess.models import Customer
-from hfaccess.registry import customer_file, load_customer
+from hfaccess.registry import names
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.loader import customer_file, load_customer
+from hfaccess.registry.models import Customer
 from hfaccess.revoke.plan import KillPlan, KillTarget
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from hfaccess.registry.workspace import load_model
 from hfaccess.report.site import render_site, write_site
-from hfaccess.workspace import load_model
 from tests.support.browser import system_browser
 from tests.support.files import REPO
 from tests.support.report_registry import write_report_registry

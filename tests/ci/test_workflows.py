@@ -14,7 +14,7 @@ import pytest
 
 from hfaccess.install.scan import scanner_bin
 from hfaccess.matrix import matrix_document, stack_rows
-from hfaccess.registry import load_registry
+from hfaccess.registry.loader import load_registry
 from tests.ci.support import (
     SETUP_ACTION,
     WORKFLOWS,
@@ -89,7 +89,7 @@ def test_drift_matrix_job_previews_each_stack_as_the_gate() -> None:
     assert gate["with"]["command"] == "preview"
     assert gate["with"]["refresh"] is True
     assert gate["with"]["expect-no-changes"] is True
-    assert gate["with"]["policyPacks"] == "policy"
+    assert gate["with"]["policyPacks"] == "guardrails"
     assert "matrix.stack" in gate["with"]["stack-name"]
     assert "vars.PULUMI_ORG" in gate["with"]["stack-name"]
     assert gate["with"]["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
@@ -141,7 +141,7 @@ def test_setup_action_installs_program_and_pack_and_writes_no_environment_file(
     assert action["runs"]["using"] == "composite"
     install = next(s for s in steps(action) if "pulumi install" in s.get("run", ""))
     assert "pulumi install\n" in install["run"]
-    assert "pulumi install --cwd policy" in install["run"]
+    assert "pulumi install --cwd guardrails" in install["run"]
     for s in steps(action):
         assert "GITHUB_ENV" not in s.get("run", ""), s.get("name")
     assert not any("tailscale" in name for name in action["inputs"])
@@ -178,7 +178,7 @@ def test_pr_preview_only_with_credentials_and_affected_stacks() -> None:
     assert job["strategy"]["fail-fast"] is False
     preview = next(s for s in steps(doc, "preview") if s.get("uses") == PULUMI_ACTIONS)
     assert preview["with"]["command"] == "preview"
-    assert preview["with"]["policyPacks"] == "policy"
+    assert preview["with"]["policyPacks"] == "guardrails"
     gate = step(doc, "credentials", id="check")
     assert (
         "github.event.pull_request.head.repo.full_name == github.repository"

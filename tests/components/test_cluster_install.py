@@ -10,17 +10,18 @@ import pytest
 import yaml
 from pulumi.runtime import rpc
 
-from components.cluster_install import TYPE_TOKEN
-from components.credential import OperatorCredential
-from components.install_program import declare_install
-from components.kubernetes_provider import MissingClusterSettings
+from components.cluster_install import ClusterInstall
+from components.environment_credential import OperatorCredential
+from hfaccess.install import chart
 from hfaccess.install.artifacts import environment_artifacts
-from hfaccess.install.rbac_guard import forbidden_grants
 from hfaccess.install.values import CLIENT_ID_PLACEHOLDER, CLIENT_SECRET_PLACEHOLDER
-from hfaccess.models import CredentialKind, EnvironmentRef
-from hfaccess.settings import StackSettings, settings_from_config
-from hfaccess.stacks import EnvironmentStack
+from hfaccess.registry.models import CredentialKind, EnvironmentRef
+from hfaccess.registry.settings import StackSettings, settings_from_config
+from hfaccess.registry.stacks import EnvironmentStack
+from programs.install import declare_install
+from programs.kubernetes_provider import MissingClusterSettings
 from tests.support.pulumi_mocks import MOCK_OAUTH_SECRET, ProgramRun, run_in_stack, stack_config
+from tests.support.rbac_guard import forbidden_grants
 from tests.support.samples import make_ref, sample_model, sample_refs
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -88,7 +89,7 @@ def test_one_pinned_release_through_the_explicit_provider(acme_prod: ProgramRun)
     assert inputs["namespace"] == "tailscale"
     assert inputs["createNamespace"] is True
     assert inputs["chart"] == "tailscale-operator"
-    assert inputs["version"] == "1.96.5"
+    assert inputs["version"] == chart.CHART_VERSION
     assert inputs["repositoryOpts"] == {"repo": "https://pkgs.tailscale.com/helmcharts"}
     assert inputs["skipAwait"] is False
     assert inputs["atomic"] is True
@@ -122,7 +123,7 @@ def test_no_plain_text_secret_in_any_output(acme_prod: ProgramRun) -> None:
     assert acme_prod.secret_outputs == set()
     assert acme_prod.outputs["installMode"] == "managed"
     assert acme_prod.outputs["releaseName"] == "tailscale-operator"
-    assert acme_prod.outputs["chartVersion"] == "1.96.5"
+    assert acme_prod.outputs["chartVersion"] == chart.CHART_VERSION
     assert acme_prod.outputs["exposures"] == []
 
 
@@ -154,14 +155,18 @@ def test_break_glass_binds_the_elevated_group_in_its_own_environment_only(
 
 
 def test_every_resource_is_inside_the_component(acme_prod: ProgramRun) -> None:
-    components = acme_prod.of_type(TYPE_TOKEN)
-    assert [c.name for c in components] == ["acme-prod"]
+    (component,) = acme_prod.of_type(ClusterInstall.TYPE)
+    assert component.name == "acme-prod"
+    provider = acme_prod.one(PROVIDER)
+    # The stack's provider reaches the component through its resource options...
+    assert component.providers["kubernetes"].rsplit("::", 1)[0] == provider.urn
     for resource in acme_prod.resources:
-        if resource.typ != TYPE_TOKEN:
-            assert TYPE_TOKEN in resource.parent_types, resource.name
+        if resource.typ not in (ClusterInstall.TYPE, PROVIDER):
+            assert ClusterInstall.TYPE in resource.parent_types, resource.name
             assert resource.name.startswith("acme-prod-")
-        if resource.custom and resource.typ != PROVIDER:
+            # ...and every child inherits it through parent=self.
             assert resource.provider is not None, resource.name
+            assert resource.provider.rsplit("::", 1)[0] == provider.urn, resource.name
 
 
 def test_acme_dev_federated_view() -> None:

@@ -37,7 +37,28 @@ def test_documented_repository_files_exist() -> None:
         ".github/workflows/drift.yml",
         ".github/workflows/pr.yml",
         ".github/actions/pulumi-setup/action.yml",
-        "policy/PulumiPolicy.yaml",
-        "policy/highflame_policies/limits.py",
+        "guardrails/PulumiPolicy.yaml",
+        "guardrails/highflame_policies/limits.py",
     ):
         assert (REPO / rel).is_file(), rel
+
+
+# Where the docs name the operator's version in words; hfaccess/install/chart.py is the pin.
+# Upgrading: change CHART_VERSION there and in guardrails/highflame_policies/limits.py, then
+# these files (this test names any that still disagrees).
+OPERATOR_VERSION = re.compile(r"(?<![\w.])v?(1\.\d{2,}\.\d+)(?![\w.])")
+VERSIONED_DOCS = (
+    "README.md",
+    "docs/runbooks/upgrade-operator-chart.md",
+    "guardrails/PulumiPolicy.yaml",
+)
+
+
+def test_docs_name_only_the_pinned_operator_version() -> None:
+    from hfaccess.install import chart
+
+    for rel in (*VERSIONED_DOCS, *(str(p.relative_to(REPO)) for p in DOCS.rglob("*.md"))):
+        found = set(OPERATOR_VERSION.findall((REPO / rel).read_text()))
+        assert found <= {chart.CHART_VERSION}, f"{rel} names {sorted(found)}"
+    for rel in VERSIONED_DOCS:
+        assert chart.CHART_VERSION in (REPO / rel).read_text(), rel

@@ -157,7 +157,12 @@ def test_affected_stacks_from_artifacts_stack_files_and_program_code() -> None:
         "acme-dev",
     ]
     everything = ["tailnet", "acme-dev", "acme-prod"]
-    for path in ("components/program.py", "hfaccess/names.py", "policy/x.py", "requirements.txt"):
+    for path in (
+        "programs/stack.py",
+        "hfaccess/registry/names.py",
+        "guardrails/x.py",
+        "requirements.txt",
+    ):
         assert affected_stacks(diffs, head, [path]) == everything
     removed = compare(base, {})
     assert affected_stacks(removed, {}) == []  # a removed stack has no program to preview

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hfaccess.credentials import DESCRIPTION_MAX, credential_description, credential_spec
-from hfaccess.models import CredentialKind
-from hfaccess.registry import load_registry
+from hfaccess.registry.loader import load_registry
+from hfaccess.registry.models import CredentialKind
 from tests.support.files import REPO
 
 

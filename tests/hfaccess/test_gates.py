@@ -18,7 +18,7 @@ import pulumi
 import pytest
 import yaml
 
-from tests.components.stacks import copy_root
+from tests.programs.stacks import copy_root
 from tests.support.cli import run_cli
 from tests.support.files import REPO
 from tests.support.pulumi_mocks import run_stack

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from hfaccess.models import Customer
+from hfaccess.registry.models import Customer
 
 ENTRY = {"date": "2026-12-02", "approved_by": "alice@highflame.ai", "reason": "SEC-42"}
 

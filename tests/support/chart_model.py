@@ -1,9 +1,8 @@
-"""A MODEL of the tailscale-operator 1.96.5 chart's value -> manifest mapping. Not the chart.
+"""A MODEL of the pinned tailscale-operator chart's value -> manifest mapping. Not the chart.
 
-Written from the chart reference (/work/shared/reference/tailscale-operator-chart.md: "Keys the
-install sets, with their types" and "What a correct render contains"), which records facts read
-off the chart's templates. It models only the parts that reference documents, the way the
-templates treat types:
+Written from the chart's own templates (tailscale/tailscale, cmd/k8s-operator/deploy/chart at
+the pinned tag): the keys the install sets, with their types, and what a correct render
+contains. It models only those parts, the way the templates treat types:
 - `operatorConfig.defaultTags` is joined with commas into OPERATOR_INITIAL_TAGS;
 - `proxyConfig.defaultTags` is printed verbatim into PROXY_TAGS (a list prints as `[a b]`);
 - `apiServerProxyConfig.mode` is stringified into APISERVER_PROXY; "true" adds the
@@ -22,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from hfaccess.install import chart
+
 # The chart's defaults for the keys modelled here (restated from the reference, not copied).
 MODEL_DEFAULTS: dict[str, Any] = {
     "oauth": {"clientId": "", "clientSecret": "", "audience": ""},
@@ -37,7 +38,7 @@ MODEL_DEFAULTS: dict[str, Any] = {
     },
     "apiServerProxyConfig": {"mode": "false", "allowImpersonation": "false"},
 }
-APP_VERSION = "v1.96.5"  # what an empty image tag falls back to (modelled)
+APP_VERSION = chart.IMAGE_TAG  # what an empty image tag falls back to (modelled)
 
 
 def go_string(value: Any) -> str:

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 import pytest
 from typer.testing import CliRunner, Result
 
-from hfaccess.cli import api, app
+from hfaccess.cli import app
+from hfaccess.cli.hooks import hooks
 from hfaccess.tsapi import settings
 from tests.support.fake_tailscale import FakeTailscale, TailnetState
 
@@ -40,5 +41,5 @@ def serve_fake_api(monkeypatch: pytest.MonkeyPatch, state: TailnetState) -> Iter
         clear_tailscale_env(monkeypatch)
         for name, value in server.env().items():
             monkeypatch.setenv(name, value)
-        monkeypatch.setattr(api.hooks, "sleep", lambda _: None)
+        monkeypatch.setattr(hooks, "sleep", lambda _: None)
         yield server

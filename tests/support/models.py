@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hfaccess.highflame import HighflameConfig
-from hfaccess.models import Customer, Registry
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.highflame import HighflameConfig
+from hfaccess.registry.models import Customer, Registry
+from hfaccess.registry.workspace import AccessModel
 
 MEMBERS = ("alice@highflame.ai", "bob@highflame.ai")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hfaccess.models import Customer, EnvironmentRef
-from hfaccess.registry import load_registry
-from hfaccess.workspace import AccessModel, load_model
+from hfaccess.registry.loader import load_registry
+from hfaccess.registry.models import Customer, EnvironmentRef
+from hfaccess.registry.workspace import AccessModel, load_model
 from tests.support.files import REPO
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hfaccess.install import chart
 from tests.support.fake_tailscale import CLIENT_ID, TailnetState
 
 SRE = "group:highflame-sre"
@@ -70,7 +71,7 @@ def _device(
     *,
     name: str | None = None,
     online: bool = True,
-    version: str = "1.96.5-t1234abcd-g5678ef",
+    version: str = f"{chart.CHART_VERSION}-t1234abcd-g5678ef",
     user: str = "tagged-devices",
 ) -> dict[str, Any]:
     return {

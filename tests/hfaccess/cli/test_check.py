@@ -13,7 +13,7 @@ import yaml
 
 from hfaccess.policy.artifacts import tailnet_artifacts
 from hfaccess.policy.builder import build_policy
-from hfaccess.workspace import load_model
+from hfaccess.registry.workspace import load_model
 from tests.support.cli import clear_tailscale_env, run_cli, serve_fake_api
 from tests.support.fake_tailscale import CLIENT_SECRET, FakeTailscale, Fault, TailnetState
 from tests.support.files import REPO, customer, write_customer

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from hfaccess.cli import connect as connect_cli
+from hfaccess.cli.hooks import hooks
 from tests.support.cli import run_cli
 from tests.support.tailnet_seed import write_registry
 
@@ -136,7 +136,7 @@ def test_verify_only_prints_the_checked_name(
     registry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = FakeKubeconfig([])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", "acme", "prod", "--verify-only", "--customers", str(registry))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"{FQDN}\n"
@@ -160,7 +160,7 @@ def test_run_refuses_a_device_that_is_not_the_customers_operator(
     registry: Path, monkeypatch: pytest.MonkeyPatch, peers: list[dict[str, Any]], needle: str
 ) -> None:
     fake = FakeKubeconfig(["kind-local"], peers=peers)
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert needle in result.stderr
@@ -172,7 +172,7 @@ def test_run_refuses_a_device_that_is_not_the_customers_operator(
 
 def test_run_renames_the_fqdn_context(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeKubeconfig(["kind-local"])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 0, result.stderr
     assert fake.contexts == ["kind-local", "acme-prod"]
@@ -182,7 +182,7 @@ def test_run_renames_the_fqdn_context(registry: Path, monkeypatch: pytest.Monkey
 
 def test_run_replaces_an_older_context(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeKubeconfig(["acme-prod", "kind-local"])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 0, result.stderr
     assert sorted(fake.contexts) == ["acme-prod", "kind-local"]
@@ -190,7 +190,7 @@ def test_run_replaces_an_older_context(registry: Path, monkeypatch: pytest.Monke
 
 
 def test_run_without_tailscale_cli(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(connect_cli, "runner", FakeKubeconfig([], missing="tailscale"))
+    monkeypatch.setattr(hooks, "runner", FakeKubeconfig([], missing="tailscale"))
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert "tailscale not found on PATH" in result.stderr
@@ -198,7 +198,7 @@ def test_run_without_tailscale_cli(registry: Path, monkeypatch: pytest.MonkeyPat
 
 def test_run_when_the_peer_is_unknown(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeKubeconfig([])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", "acme", "staging", "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert "no device named acme-staging-kube" in result.stderr
@@ -215,7 +215,7 @@ def test_run_refuses_to_rename_a_foreign_context(
             return subprocess.CompletedProcess(list(argv), 0, "", "")
         return fake(argv)
 
-    monkeypatch.setattr(connect_cli, "runner", configure_does_nothing)
+    monkeypatch.setattr(hooks, "runner", configure_does_nothing)
     result = run_cli("connect", "acme", "prod", "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert "the current context is 'kind-local'" in result.stderr
@@ -242,7 +242,7 @@ def test_refusals(
         path = registry / "acme.yaml"
         path.write_text(path.read_text().replace(*edit))
     fake = FakeKubeconfig([])
-    monkeypatch.setattr(connect_cli, "runner", fake)
+    monkeypatch.setattr(hooks, "runner", fake)
     result = run_cli("connect", *args, "--run", "--customers", str(registry))
     assert result.exit_code == 1
     assert needle in result.stderr

@@ -1,7 +1,7 @@
 """`hfaccess drift`, `drift-record` and `drift-report` from the command line.
 
-The Pulumi CLI is absent on these machines: the "no CLI" path runs for real with an empty
-PATH, and the other paths put a stub `pulumi` on PATH and replace the Automation API
+The tests never need the Pulumi CLI: the "no CLI" path runs for real with an empty PATH, and
+the other paths put a stub `pulumi` on PATH and replace the Automation API
 previewer with a fake.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hfaccess.cli import drift as drift_cli
+from hfaccess.cli.hooks import hooks
 from hfaccess.drift.model import PreviewOutcome, Status
 from hfaccess.drift.run import Previewer
 from tests.hfaccess.drift.fakes import FakePreviewer, drifted_acl
@@ -46,7 +46,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakePreviewer:
         previewer.factory_calls.append((root, packs, org))
         return previewer
 
-    monkeypatch.setattr(drift_cli, "make_previewer", make)
+    monkeypatch.setattr(hooks, "make_previewer", make)
     monkeypatch.chdir(REPO)
     return previewer
 
@@ -79,7 +79,7 @@ def test_all_clean_exits_0_with_a_summary_table(stub_pulumi: None, fake: FakePre
     assert result.stdout.count("clean") == 4
     [(root, packs, org)] = fake.factory_calls
     assert root == Path(".")
-    assert packs == [(REPO / "policy").resolve()]
+    assert packs == [(REPO / "guardrails").resolve()]
     assert org is None
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hfaccess.cli import fleet as fleet_cli
+from hfaccess.cli.hooks import hooks
+from hfaccess.install import chart
 from tests.support.cli import run_cli, serve_fake_api
 from tests.support.fake_tailscale import CLIENT_SECRET, FakeTailscale, Fault
 from tests.support.tailnet_seed import seeded_state, write_registry
@@ -19,7 +20,7 @@ from tests.support.tailnet_seed import seeded_state, write_registry
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTailscale]:
     with serve_fake_api(monkeypatch, seeded_state()) as server:
         monkeypatch.setenv("COLUMNS", "240")
-        monkeypatch.setattr(fleet_cli, "clock", lambda: datetime(2026, 5, 1, 12, 30, tzinfo=UTC))
+        monkeypatch.setattr(hooks, "clock", lambda: datetime(2026, 5, 1, 12, 30, tzinfo=UTC))
         yield server
 
 
@@ -34,7 +35,7 @@ def test_table(fake: FakeTailscale, registry: Path) -> None:
     assert "Fleet (5 environments)" in result.stdout
     assert "acme/staging" in result.stdout
     assert "30 min ago" in result.stdout
-    assert "1.94.1 (pinned 1.96.5)" in result.stdout
+    assert f"1.94.1 (pinned {chart.CHART_VERSION})" in result.stdout
     assert "not explained by the registry (7)" in result.stdout
     assert "operator-acme-prod-kube" in result.stdout
     assert CLIENT_SECRET not in result.stdout

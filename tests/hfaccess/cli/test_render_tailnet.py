@@ -9,7 +9,7 @@ import yaml
 
 from hfaccess.policy.builder import build_policy
 from hfaccess.policy.serialize import policy_text
-from hfaccess.workspace import load_model
+from hfaccess.registry.workspace import load_model
 from tests.support.cli import run_cli
 from tests.support.files import REPO
 

@@ -16,6 +16,7 @@ from pulumi.automation._cmd import CommandResult
 
 from hfaccess.drift.automation import AutomationPreviewer, EventCollector
 from hfaccess.drift.model import ResourceChange, Status, classify
+from hfaccess.install import chart
 from tests.hfaccess.drift.fakes import ACL_URN, RELEASE_URN
 
 STACK_URN = "urn:pulumi:tailnet::highflame-access::pulumi:pulumi:Stack::highflame-access-tailnet"
@@ -185,7 +186,7 @@ def test_policy_violation_and_failure_are_an_error_with_the_reason() -> None:
     stack = FakeStack(
         [
             _policy(
-                "The operator release is pinned.\nversion is '1.97.0'; it must be '1.96.5'",
+                f"The operator release is pinned.\nversion is '1.97.0'; it must be '{chart.CHART_VERSION}'",
                 RELEASE_URN,
             )
         ],
@@ -195,7 +196,7 @@ def test_policy_violation_and_failure_are_an_error_with_the_reason() -> None:
     assert result.status is Status.ERROR
     assert result.violations == (
         "tailscale-operator-release-pinned (acme-prod-operator): "
-        "version is '1.97.0'; it must be '1.96.5'",
+        f"version is '1.97.0'; it must be '{chart.CHART_VERSION}'",
     )
     assert result.error == "error: preview failed"
 

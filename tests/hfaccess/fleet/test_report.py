@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 from hfaccess.fleet import versions
-from hfaccess.fleet.render import report_document
+from hfaccess.fleet.output import report_document
 from hfaccess.fleet.report import FleetReport, build_fleet
 from hfaccess.fleet.versions import parse_version, version_status
 from hfaccess.install import chart
-from hfaccess.registry import load_registry
+from hfaccess.registry.loader import load_registry
 from hfaccess.tsapi import Device, Key
 from tests.support.tailnet_seed import devices, keys, write_registry
+
+PIN = chart.CHART_VERSION
 
 NOW = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 
@@ -58,7 +60,7 @@ def test_row_contents(tmp_path: Path) -> None:
     assert prod.credentials[0].age_days == 120.5
     assert prod.problems == ("1 stale operator device(s) (name clash)",)
     staging = rows[("acme", "staging")]
-    assert staging.problems == ("operator client 1.94.1-tabc is not the pinned 1.96.5",)
+    assert staging.problems == (f"operator client 1.94.1-tabc is not the pinned {PIN}",)
     dev = rows[("acme", "dev")]
     assert dev.credentials[0].kind == "federated"
     assert {p.device.name: p.exposure for p in dev.proxies} == {
@@ -123,7 +125,7 @@ def test_mixed_and_kind_mismatch(tmp_path: Path) -> None:
 
 def test_json_document(tmp_path: Path) -> None:
     document = report_document(fleet(tmp_path))
-    assert document["pinnedVersion"] == "1.96.5"
+    assert document["pinnedVersion"] == PIN
     assert document["generatedAt"] == "2026-05-01T12:30:00Z"
     assert document["summary"] == {
         "environments": 5,
@@ -142,9 +144,9 @@ def test_json_document(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "status"),
     [
-        ("1.96.5", "pinned"),
-        ("1.96.5-t1234-g5678", "pinned"),
-        ("v1.96.5", "pinned"),
+        (PIN, "pinned"),
+        (f"{PIN}-t1234-g5678", "pinned"),
+        (f"v{PIN}", "pinned"),
         ("1.94.1-tabc", "older"),
         ("1.100.0", "newer"),
         ("", "unknown"),

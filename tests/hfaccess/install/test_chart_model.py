@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from hfaccess.install import chart
 from hfaccess.install.artifacts import environment_artifacts
 from hfaccess.install.chart_check import check_chart_render
 from hfaccess.install.values import credential_overrides
@@ -42,7 +43,7 @@ def test_acme_prod_env_matches_the_reference_exactly() -> None:
     assert env["OPERATOR_INITIAL_TAGS"] == "tag:cust-acme"
     assert env["OPERATOR_HOSTNAME"] == "acme-prod-kube"
     assert env["PROXY_TAGS"] == "tag:k8s-acme"
-    assert env["PROXY_IMAGE"] == "tailscale/tailscale:v1.96.5"
+    assert env["PROXY_IMAGE"] == chart.PROXY_IMAGE
     assert env["APISERVER_PROXY"] == "true"
 
 

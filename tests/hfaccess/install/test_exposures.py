@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from hfaccess.errors import InvalidInput
 from hfaccess.install.exposures import planned_exposures
 from hfaccess.install.plan import install_plan
+from hfaccess.registry.errors import InvalidInput
 from tests.support.samples import make_ref, sample_refs
 
 STUDIO: dict[str, Any] = {"namespace": "highflame", "service": "studio", "port": 80}

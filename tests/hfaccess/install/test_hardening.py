@@ -28,7 +28,7 @@ from hfaccess.install.impersonation import (
     post_render_files,
 )
 from hfaccess.install.values import helm_values, placeholder_credential
-from hfaccess.models import CredentialKind
+from hfaccess.registry.models import CredentialKind
 from tests.support.samples import make_ref
 
 CHART_ROLE = {

@@ -12,13 +12,13 @@ from hfaccess.install.rbac import (
     cluster_role_manifest,
     rbac_manifests,
 )
-from hfaccess.install.rbac_guard import (
+from hfaccess.registry.models import ClusterRole
+from tests.support.rbac_guard import (
     FORBIDDEN_API_GROUPS,
     FORBIDDEN_RESOURCES,
     READ_VERBS,
     forbidden_grants,
 )
-from hfaccess.models import ClusterRole
 
 SAFE_GROUPS = ["", "apps", "batch", "networking.k8s.io", "policy", "storage.k8s.io"]
 SAFE_RESOURCES = ["pods", "pods/log", "services", "deployments", "configmaps", "nodes", "events"]

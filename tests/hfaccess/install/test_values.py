@@ -12,7 +12,7 @@ from hfaccess.install.values import (
     helm_values,
     placeholder_credential,
 )
-from hfaccess.models import CredentialKind
+from hfaccess.registry.models import CredentialKind
 from tests.support.samples import sample_refs
 
 
@@ -25,8 +25,8 @@ def test_acme_prod_values_have_the_chart_types() -> None:
     assert operator["defaultTags"] == ["tag:cust-acme"]  # a list: the chart joins it
     assert values["proxyConfig"]["defaultTags"] == "tag:k8s-acme"  # a string: copied verbatim
     assert values["apiServerProxyConfig"]["mode"] == "true"  # the string, auth mode
-    assert operator["image"]["tag"] == values["proxyConfig"]["image"]["tag"] == "v1.96.5"
-    assert chart.IMAGE_TAG == "v1.96.5"
+    assert operator["image"]["tag"] == values["proxyConfig"]["image"]["tag"] == chart.IMAGE_TAG
+    assert f"v{chart.CHART_VERSION}" == chart.IMAGE_TAG
     assert operator["podAnnotations"] == {CREDENTIAL_ANNOTATION: "id-1"}
 
 

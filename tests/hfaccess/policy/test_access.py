@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hfaccess.models import Customer
 from hfaccess.policy.access import customer_access
+from hfaccess.registry.models import Customer
 from tests.support.models import customer_doc, exposure
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from hfaccess.errors import InvalidInput
 from hfaccess.policy.builder import build_policy
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.serialize import policy_text
-from hfaccess.workspace import load_model
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.workspace import load_model
 from tests.support.files import REPO
 from tests.support.models import customer_doc, exposure, make_model
 

@@ -11,7 +11,7 @@ import pytest
 from hfaccess.policy.builder import build_policy
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.checker import Violation, check_policy
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.workspace import AccessModel
 from tests.support.models import customer_doc, exposure, make_model
 
 SRE = "group:highflame-sre"

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hfaccess.highflame import HighflameConfig
 from hfaccess.install.plan import install_plan
 from hfaccess.policy.builder import build_policy
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
@@ -22,7 +21,8 @@ from hfaccess.policy.elevation import (
     elevation_attribute,
     unrecorded_admin_notes,
 )
-from hfaccess.workspace import AccessModel
+from hfaccess.registry.highflame import HighflameConfig
+from hfaccess.registry.workspace import AccessModel
 from tests.support.models import customer_doc, make_model
 
 RECORDER = "tag:highflame-recorder"

@@ -17,7 +17,7 @@ import pytest
 from hfaccess.policy.allowances import Allowances, CustomerSourcePath
 from hfaccess.policy.builder import build_policy
 from hfaccess.policy.checker import check_policy
-from hfaccess.workspace import load_model
+from hfaccess.registry.workspace import load_model
 from tests.support.cli import run_cli
 from tests.support.files import REPO
 from tests.support.models import customer_doc, make_model

@@ -10,14 +10,14 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from hfaccess import names
-from hfaccess.models import Customer
 from hfaccess.policy.builder import build_policy, customer_accesses
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.checker import check_policy
 from hfaccess.policy.serialize import policy_text
-from hfaccess.registry import derived_names
-from hfaccess.workspace import AccessModel
+from hfaccess.registry import names
+from hfaccess.registry.collisions import derived_names
+from hfaccess.registry.models import Customer
+from hfaccess.registry.workspace import AccessModel
 from tests.support.models import make_model
 
 SRE = "group:highflame-sre"

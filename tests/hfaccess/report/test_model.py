@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from hfaccess.models import ClusterRole
 from hfaccess.policy.builder import build_policy
+from hfaccess.registry.models import ClusterRole
 from hfaccess.report.model import ElevationRow, build_site, elevations_of
 from hfaccess.report.site import render_pages
 from tests.support.models import customer_doc, exposure, make_model

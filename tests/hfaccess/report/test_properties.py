@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, reject, settings
 
-from hfaccess.errors import InvalidInput
+from hfaccess.registry.errors import InvalidInput
 from hfaccess.report.model import build_site
 from hfaccess.report.site import render_map
 from hfaccess.report.svg import NODE_HEIGHT, access_map

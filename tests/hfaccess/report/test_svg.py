@@ -8,10 +8,10 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from hfaccess.registry.workspace import load_model
 from hfaccess.report.model import build_site
 from hfaccess.report.site import render_map
 from hfaccess.report.svg import access_map
-from hfaccess.workspace import load_model
 from tests.support.files import REPO
 from tests.support.models import customer_doc, make_model
 from tests.support.report_registry import write_report_registry
@@ -65,7 +65,7 @@ def test_same_bytes_across_processes_and_hash_seeds(tmp_path: Path) -> None:
     customers = write_report_registry(tmp_path / "customers", 12)
     script = (
         "import hashlib, sys; from pathlib import Path; "
-        "from hfaccess.report.site import render_site; from hfaccess.workspace import load_model; "
+        "from hfaccess.report.site import render_site; from hfaccess.registry.workspace import load_model; "
         "pages = render_site(load_model(Path(sys.argv[1]), Path(sys.argv[2]))); "
         "print(hashlib.sha256(repr(sorted(pages.items())).encode()).hexdigest())"
     )

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hfaccess import names
+from hfaccess.registry import names
 from hfaccess.revoke.policy_edit import host_of, revoke_tags
 from tests.support.fake_tailscale import reaches
 

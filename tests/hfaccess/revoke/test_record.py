@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hfaccess.registry import load_customer
+from hfaccess.registry.loader import load_customer
 from hfaccess.revoke.record import RecordError, mark_revoked, record_revocation
 from tests.support.tailnet_seed import ACME_YAML, GLOBEX_YAML
 

@@ -1,0 +1,1 @@
+"""The Pulumi stack programs: stack name -> settings -> providers -> components -> exports."""
