@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -24,12 +25,48 @@ from hfaccess.fleet.output import (
     summary_line,
     unexplained_table,
 )
-from hfaccess.fleet.report import build_fleet, verdict
+from hfaccess.fleet.report import (
+    EnvironmentRow,
+    FleetReport,
+    FleetVerdict,
+    build_fleet,
+    verdict,
+)
 from hfaccess.tsapi import TailscaleError
+
+
+def _attention(report: FleetReport, found: FleetVerdict) -> FleetReport:
+    """Only the environments a person must look at: problems, or a client off the pin."""
+    off_pin = set(found.clients_not_pinned)
+
+    def needs_look(row: EnvironmentRow) -> bool:
+        devices = [*((row.operator,) if row.operator else ()), *row.stale_operators]
+        devices += [proxy.device for proxy in row.proxies]
+        return bool(row.problems) or any(d.name in off_pin for d in devices)
+
+    return replace(report, rows=tuple(row for row in report.rows if needs_look(row)))
+
+
+def _counts(report: FleetReport, found: FleetVerdict) -> list[str]:
+    """The lines after the target: what a person reads before any table (each fits 80 columns)."""
+    active = sum(1 for row in report.rows if row.active)
+    return [
+        f"environments: {found.environments} ({active} active, "
+        f"{found.environments - active} revoked), {found.with_problems} with problems",
+        f"tailnet items not explained by the registry: {found.unexplained}",
+    ]
 
 
 def fleet(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="List every environment; by default only those that need attention "
+            "(problems or a client off the pin) follow the summary.",
+        ),
+    ] = False,
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
 ) -> None:
     """One row per customer environment: operator online, client version, proxies, credential.
@@ -64,7 +101,14 @@ def fleet(
         typer.echo(json.dumps(report_document(report), indent=2))
     else:
         out.print(f"{where}, pinned client {report.pinned_version}", markup=False)
-        out.print(environments_table(report))
+        for line in _counts(report, found):
+            out.print(line, markup=False)
+        # A table of thousands of healthy rows helps nobody and costs most of the run.
+        shown = report if show_all else _attention(report, found)
+        if shown.rows:
+            out.print(environments_table(shown))
+        else:
+            out.print("No environment needs attention (--all lists every one).")
         if report.unexplained:
             out.print(unexplained_table(report))
         else:

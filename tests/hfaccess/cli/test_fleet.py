@@ -30,7 +30,7 @@ def registry(tmp_path: Path) -> Path:
 
 
 def test_table(fake: FakeTailscale, registry: Path) -> None:
-    result = run_cli("fleet", "--customers", str(registry))
+    result = run_cli("fleet", "--all", "--customers", str(registry))
     assert result.exit_code == 1, result.stderr  # unexplained devices, a client off the pin
     assert "Fleet (5 environments)" in result.stdout
     assert "acme/staging" in result.stdout
@@ -49,7 +49,7 @@ def test_fits_80_columns_without_cutting_a_name(
     fake: FakeTailscale, registry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    result = run_cli("fleet", "--customers", str(registry))
+    result = run_cli("fleet", "--all", "--customers", str(registry))
     assert result.exit_code == 1
     *tables, last = result.stdout.splitlines()
     assert last.startswith("fleet: ATTENTION:")  # the summary is one line, wrapped by the terminal
@@ -120,3 +120,21 @@ def test_invalid_registry_exits_1(fake: FakeTailscale, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "bad.yaml: environments: required field is missing" in result.stderr
     assert fake.requests == []
+
+
+def test_summary_first_then_only_what_needs_attention(fake: FakeTailscale, registry: Path) -> None:
+    """Without --all, the counts come first and the table holds only environments with problems
+    or a client off the pin; the verdict and the last line are the same as with --all."""
+    every = run_cli("fleet", "--all", "--customers", str(registry))
+    result = run_cli("fleet", "--customers", str(registry))
+    assert result.exit_code == every.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[1:3] == [
+        "environments: 5 (5 active, 0 revoked), 2 with problems",
+        "tailnet items not explained by the registry: 7",
+    ]
+    assert "Fleet (5 environments)" in every.stdout
+    assert "Fleet (5 environments)" not in result.stdout
+    assert "acme/staging" in result.stdout  # its client is off the pin
+    assert lines[-1] == every.stdout.splitlines()[-1]
+    assert len(result.stdout) < len(every.stdout)
