@@ -90,6 +90,72 @@ def bench_size(count: int, repeat: int, workdir: Path) -> SizeResult:
     )
 
 
+@dataclass
+class RenderAllResult:
+    customers: int
+    stacks: int
+    figure: Figure
+
+
+def bench_render_all(count: int, repeat: int, workdir: Path) -> RenderAllResult:
+    """`render --all` into a fresh directory (every file written) for a generated registry."""
+    customers = workdir / f"customers-{count}"
+    if not customers.exists():
+        write_registry(customers, count)
+    py = sys.executable
+    times: list[float] = []
+    peak = 0.0
+    for run in range(repeat):
+        out = workdir / f"all-{count}-{run}"
+        figure = measure(
+            [
+                py,
+                "-m",
+                "hfaccess",
+                "render",
+                "--all",
+                "--out",
+                str(out),
+                "--customers",
+                str(customers),
+            ],
+            1,
+        )
+        times += figure.runs
+        peak = max(peak, figure.peak_mib)
+        stacks = sum(1 for _ in out.iterdir())
+        subprocess.run(["rm", "-rf", str(out)], check=True)
+    return RenderAllResult(count, stacks, Figure(round(statistics.median(times), 4), peak, times))
+
+
+def render_all_lines(results: list[RenderAllResult]) -> list[str]:
+    lines = [
+        "",
+        "| customers | stacks | render --all s | render --all MiB |",
+        "|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r.customers} | {r.stacks} | {r.figure.seconds:.3f} | {r.figure.peak_mib} |"
+        for r in results
+    ]
+    by_count = {r.customers: r for r in results}
+    lines += ["", "render --all budgets:"]
+    if 1000 in by_count and 3000 in by_count:
+        ratio = by_count[3000].figure.seconds / by_count[1000].figure.seconds
+        lines.append(
+            f"- render --all 3,000 / render --all 1,000 = {ratio:.2f} (budget <= 3.3): "
+            f"{verdict(ratio <= 3.3)}"
+        )
+    if 10000 in by_count:
+        big = by_count[10000].figure
+        lines.append(
+            f"- render --all 10,000 customers ({by_count[10000].stacks} stacks): {big.seconds:.1f} s, "
+            f"{big.peak_mib} MiB (budget < 20 s and < 300 MiB): "
+            f"{verdict(big.seconds < 20 and big.peak_mib < 300)}"
+        )
+    return lines
+
+
 def verdict(ok: bool) -> str:
     return "within budget" if ok else "OVER BUDGET"
 
@@ -150,7 +216,14 @@ def report(sizes: list[SizeResult], program: Figure, floor: Figure) -> list[str]
     return lines
 
 
-def plot(sizes: list[SizeResult], path: Path) -> None:
+def _merge(figures: list[Figure]) -> Figure:
+    times = [t for f in figures for t in f.runs]
+    return Figure(round(statistics.median(times), 4), max(f.peak_mib for f in figures), times)
+
+
+def plot(
+    sizes: list[SizeResult], path: Path, render_all: list[RenderAllResult] | None = None
+) -> None:
     """Render and check time, and policy size, against customer count (needs matplotlib)."""
     import matplotlib
 
@@ -161,6 +234,13 @@ def plot(sizes: list[SizeResult], path: Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.plot(counts, [s.render.seconds for s in sizes], "o-", label="render --stack tailnet")
     left.plot(counts, [s.check.seconds for s in sizes], "s-", label="check")
+    if render_all:
+        left.plot(
+            [r.customers for r in render_all],
+            [r.figure.seconds for r in render_all],
+            "^-",
+            label="render --all",
+        )
     left.set(xscale="log", xlabel="customers", ylabel="seconds (median, from process start)")
     left.legend()
     left.grid(True, which="both", alpha=0.3)
@@ -179,14 +259,37 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--plot", type=Path)
+    parser.add_argument("--render-all-sizes", default="1000,3000,10000")
+    parser.add_argument("--render-all-repeat", type=int, default=1)
+    parser.add_argument("--api-customers", type=int, default=1000)
+    parser.add_argument("--api-latency", type=float, default=0.05)
+    parser.add_argument("--api-runs", type=int, default=3)
     args = parser.parse_args()
     counts = [int(x) for x in args.sizes.split(",")]
+    all_counts = [int(x) for x in args.render_all_sizes.split(",") if x]
     with tempfile.TemporaryDirectory() as tmp:
         sizes = [bench_size(n, args.repeat, Path(tmp)) for n in counts]
+        render_all = [bench_render_all(n, args.render_all_repeat, Path(tmp)) for n in all_counts]
     py = sys.executable
-    program = measure([py, "benchmarks/stack_program.py", "acme-prod"], args.repeat)
-    floor = measure([py, "-c", FLOOR], args.repeat)
+    # The program and its floor alternate run by run, so both see the same machine load.
+    program_runs: list[Figure] = []
+    floor_runs: list[Figure] = []
+    for _ in range(args.repeat):
+        program_runs.append(measure([py, "benchmarks/stack_program.py", "acme-prod"], 1))
+        floor_runs.append(measure([py, "-c", FLOOR], 1))
+    program = _merge(program_runs)
+    floor = _merge(floor_runs)
     for line in report(sizes, program, floor):
+        print(line)
+    for line in render_all_lines(render_all):
+        print(line)
+    from benchmarks.api_bench import bench as api_bench
+    from benchmarks.api_bench import report as api_report
+
+    api = api_bench(args.api_customers, args.api_latency, args.api_runs)
+    print("")
+    print("API budgets (fake Tailscale API on loopback, in a process of its own):")
+    for line in api_report(api, args.api_customers, args.api_latency):
         print(line)
     if args.json:
         args.json.write_text(
@@ -197,13 +300,15 @@ def main() -> int:
                     ],
                     "program": asdict(program),
                     "floor": asdict(floor),
+                    "render_all": [asdict(r) for r in render_all],
+                    "api": {name: asdict(f) for name, f in api.items()},
                 },
                 indent=2,
             ),
             encoding="utf-8",
         )
     if args.plot:
-        plot(sizes, args.plot)
+        plot(sizes, args.plot, render_all)
         print(f"plot: {args.plot}")
     return 0
 

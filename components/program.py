@@ -11,8 +11,6 @@ from typing import Any
 
 import pulumi
 
-from components.environment_program import declare_environment
-from components.tailnet_program import declare_tailnet
 from hfaccess import names
 from hfaccess.errors import InvalidInput
 from hfaccess.gate import require_valid
@@ -53,9 +51,15 @@ def run(root: Path) -> dict[str, Any]:
     """Declare the current stack's resources; return (and export) its outputs."""
     model, stack, settings = load(root)
     exports: dict[str, Any]
+    # Each stack kind imports only its own components (and their provider SDK modules): an
+    # environment stack never pays for the policy builder's, nor the tailnet stack for Helm's.
     if isinstance(stack, TailnetStack):
+        from components.tailnet_program import declare_tailnet
+
         exports = declare_tailnet(model, settings)
     elif isinstance(stack, EnvironmentStack):
+        from components.environment_program import declare_environment
+
         exports = declare_environment(stack.ref, model, settings)
     for key, value in exports.items():
         pulumi.export(key, value)

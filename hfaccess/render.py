@@ -1,11 +1,21 @@
 """What `render` writes: each stack's artifacts as files, exactly what its program applies.
 
-Artifacts are built fully in memory first; nothing is written unless every stack rendered.
+Render owns its output. Stacks are rendered one at a time and streamed into a staging
+directory beside the output (memory stays flat at 20,000 stacks); nothing is moved into place
+until every stack rendered, so one refusal writes nothing at all. Then every file goes in by
+rename (temp + rename: a reader never sees half a file; a new stack's directory arrives in one
+rename), files whose content did not change are left untouched, and after `render --all` the
+output directory holds exactly the current stacks: outputs of removed stacks are deleted.
 Secrets never reach an artifact: builders put placeholders where a secret would go.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hfaccess.install.artifacts import environment_artifacts, environment_warnings
@@ -68,15 +78,163 @@ def tailnet_settings_warnings(model: AccessModel) -> list[str]:
 
 
 def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:
-    """Write one stack's artifacts into `directory`, removing stale known ones."""
+    """Write one stack's artifacts into `directory`, each file atomically, removing stale ones."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name in sorted(KNOWN_ARTIFACTS - set(artifacts)):
         (directory / name).unlink(missing_ok=True)
     for name, content in sorted(artifacts.items()):
         path = directory / name
-        path.write_text(content, encoding="utf-8")
-        if name in EXECUTABLE_ARTIFACTS:
-            path.chmod(0o755)
+        _write_atomically(path, content, executable=name in EXECUTABLE_ARTIFACTS)
         written.append(path)
     return written
+
+
+def _write_atomically(path: Path, content: str, *, executable: bool = False) -> None:
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+        handle.write(content)
+    if executable:
+        temporary.chmod(0o755)
+    os.replace(temporary, path)
+
+
+def is_render_output(directory: Path) -> bool:
+    """A directory holding only files `render` writes: safe for render to replace or remove."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return False
+    return all(
+        entry.is_file(follow_symlinks=False) and entry.name in KNOWN_ARTIFACTS for entry in entries
+    )
+
+
+@dataclass
+class RenderSummary:
+    """What one render did, for its last lines."""
+
+    stacks: int = 0
+    files: list[Path] = field(default_factory=list)  # every file the rendered stacks hold
+    changed: int = 0  # files actually written (an unchanged file is left untouched)
+    removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """One rendered stack waiting in the staging directory."""
+
+    target: Path  # where its files belong
+    staged: Path  # the staging directory holding its new or changed files
+    files: tuple[str, ...]  # every artifact the stack has now
+    changed: tuple[str, ...]  # those whose content differs from what `target` holds
+    fresh: bool  # `target` does not exist yet: the staged directory is renamed into place
+
+
+def _unchanged(path: Path, content: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(content) + 1) == content
+    except OSError:
+        return False
+
+
+def _stage(stack_name: str, artifacts: Artifacts, target: Path, staging: Path) -> _Staged:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise FileExistsError(f"{target.as_posix()}: exists and is not a directory")
+    fresh = not target.exists()
+    staged = staging / stack_name
+    changed: list[str] = []
+    for name, content in sorted(artifacts.items()):
+        data = content.encode("utf-8")
+        if not fresh and _unchanged(target / name, data):
+            continue
+        if not changed:
+            staged.mkdir()  # only when something is to be written: an unchanged stack costs reads
+        with open(staged / name, "wb") as handle:
+            handle.write(data)
+        if name in EXECUTABLE_ARTIFACTS:
+            (staged / name).chmod(0o755)
+        changed.append(name)
+    return _Staged(target, staged, tuple(sorted(artifacts)), tuple(changed), fresh)
+
+
+def render_into(
+    out_dir: Path,
+    stacks: Iterable[StackRef],
+    model: AccessModel,
+    *,
+    nested: bool,
+    prune: bool,
+    progress: Progress | None = None,
+) -> RenderSummary:
+    """Render `stacks` one at a time and put them in place only if every one rendered.
+
+    nested: each stack into OUT/<stack>/; else the single stack into OUT itself.
+    prune: remove OUT/<name>/ render outputs of stacks not rendered now (`render --all`).
+    Raises InvalidInput (and leaves OUT untouched) when any stack is refused.
+    """
+    summary = RenderSummary()
+    # Per stack, unrecorded_admin_notes would scan the registry each time: quadratic.
+    unrecorded: dict[str, list[str]] = {}
+    for note in unrecorded_admin_notes(model.registry, model.highflame):
+        unrecorded.setdefault(note.split(":", 1)[0], []).append(note)
+    parent = out_dir.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.render-", dir=parent))
+    try:
+        staged: list[_Staged] = []
+        for stack in stacks:
+            target = out_dir / stack.name if nested else out_dir
+            staged.append(_stage(stack.name, render_stack(stack, model), target, staging))
+            if isinstance(stack, EnvironmentStack):  # as render_warnings, notes computed once
+                summary.warnings += environment_warnings(stack.ref)
+                summary.warnings += unrecorded.get(stack.name, [])
+            summary.stacks += 1
+            if progress is not None:
+                progress(summary.stacks)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for item in staged:
+            _put_in_place(item)
+            summary.files += [item.target / name for name in item.files]
+            summary.changed += len(item.changed)
+        if prune:
+            summary.removed = _prune(out_dir, {item.target.name for item in staged})
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+def _put_in_place(item: _Staged) -> None:
+    """A new stack's directory moves in with one rename; an existing one gets its changed
+    files by rename (each file whole at every instant) and loses artifacts it no longer has."""
+    if item.fresh:
+        if not item.changed:  # a stack without any artifact still gets its directory
+            item.target.mkdir()
+            return
+        os.rename(item.staged, item.target)
+        return
+    for name in item.changed:
+        os.replace(item.staged / name, item.target / name)
+    for name in sorted(KNOWN_ARTIFACTS - set(item.files)):
+        (item.target / name).unlink(missing_ok=True)
+
+
+def _prune(out_dir: Path, current: set[str]) -> list[str]:
+    """Remove render outputs of stacks that no longer exist; other entries are left alone."""
+    removed = []
+    for entry in sorted(os.scandir(out_dir), key=lambda e: e.name):
+        if entry.name in current or entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.name in KNOWN_ARTIFACTS and entry.is_file(follow_symlinks=False):
+            path.unlink()  # left by an earlier single-stack render into the same directory
+            removed.append(entry.name)
+        elif entry.is_dir(follow_symlinks=False) and is_render_output(path):
+            shutil.rmtree(path)
+            removed.append(entry.name)
+    return removed

@@ -44,7 +44,8 @@ from hfaccess.drift.records import (
 )
 from hfaccess.drift.report import markdown_report, summary_table
 from hfaccess.drift.run import DEFAULT_PARALLEL, Previewer, check_stacks, exit_code
-from hfaccess.stacks import UnknownStackError, parse_stack
+from hfaccess.matrix import ShardError, parse_shard
+from hfaccess.stacks import StackIndex, UnknownStackError
 
 NO_PULUMI = (
     "drift: the Pulumi CLI is not installed (no `pulumi` on PATH); nothing was checked. "
@@ -127,6 +128,13 @@ def drift(
         list[str] | None,
         typer.Option("--stack", help="Check only this stack (repeatable). Default: every stack."),
     ] = None,
+    shard_of: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            help="Check only batch K of N of every stack (K/N, as `hfaccess stacks --shard`).",
+        ),
+    ] = None,
     parallel: Annotated[
         int, typer.Option("--parallel", min=1, help="Previews running at the same time.")
     ] = DEFAULT_PARALLEL,
@@ -150,12 +158,20 @@ def drift(
     """
     _require_pulumi()
     model = load_or_exit(customers, highflame)
-    names = list(stack) if stack else model.registry.stack_names()
+    index = StackIndex(model.registry)
+    names = list(stack) if stack else index.names()
     try:
         for name in names:
-            parse_stack(name, model.registry)
+            index.parse(name)
     except UnknownStackError as exc:
         fail([f"--stack: {exc}"], code=2)
+    if shard_of is not None:
+        try:
+            k, n = parse_shard(shard_of)
+        except ShardError as exc:
+            fail([f"--shard: {exc}"], code=2)
+        start, end = (k - 1) * len(names) // n, k * len(names) // n
+        names = names[start:end]
     previewer = make_previewer(root, _packs(root, policy_pack, no_policy_pack), organization)
     results = _run_with_progress(names, previewer, parallel)
     out.print(summary_table(results))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -20,14 +21,10 @@ from hfaccess.cli.common import (
     out,
 )
 from hfaccess.errors import InvalidInput
-from hfaccess.render import (
-    Artifacts,
-    render_stack,
-    render_warnings,
-    tailnet_settings_warnings,
-    write_artifacts,
-)
-from hfaccess.stacks import TailnetStack, UnknownStackError, parse_stack
+from hfaccess.render import render_into, tailnet_settings_warnings
+from hfaccess.stacks import StackIndex, TailnetStack, UnknownStackError
+
+PROGRESS_EVERY_SECONDS = 2.0  # long runs say how far they are, on stderr
 
 
 def render(
@@ -39,34 +36,69 @@ def render(
         ),
     ] = None,
     all_stacks: Annotated[
-        bool, typer.Option("--all", help="Render every stack into OUT/<stack>/.")
+        bool,
+        typer.Option(
+            "--all",
+            help="Render every stack into OUT/<stack>/; outputs of stacks that no longer "
+            "exist are removed.",
+        ),
     ] = False,
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
     highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
 ) -> None:
-    """Render stacks' artifacts. One --stack writes into OUT itself; --all or several, OUT/<stack>/."""
+    """Render stacks' artifacts. One --stack writes into OUT itself; --all or several, OUT/<stack>/.
+
+    Every stack renders before anything is written: one refusal writes nothing at all.
+    """
     model = gated_model_or_exit(customers, highflame)  # the same gate as validate
-    names = model.registry.stack_names() if all_stacks else list(stack or [])
+    index = StackIndex(model.registry)  # built once: resolving N names is N look-ups
+    names = index.names() if all_stacks else list(stack or [])
     if not names:
         fail(["render: give --stack NAME or --all"], code=2)
     try:
-        stacks = [parse_stack(name, model.registry) for name in names]
+        stacks = [index.parse(name) for name in names]
     except UnknownStackError as exc:
         fail([f"--stack: {exc}"])
-    try:  # every stack renders in memory first: one refusal writes nothing at all
-        rendered: list[tuple[str, Artifacts]] = [(s.name, render_stack(s, model)) for s in stacks]
+    nested = all_stacks or len(stacks) > 1
+    started = last = time.monotonic()
+
+    def progress(done: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY_SECONDS:
+            last = now
+            err.print(
+                f"render: {done}/{len(stacks)} stacks rendered ({now - started:.0f} s)",
+                markup=False,
+            )
+
+    try:
+        summary = render_into(
+            out_dir, stacks, model, nested=nested, prune=all_stacks, progress=progress
+        )
     except InvalidInput as exc:
         fail_invalid(exc)
-    nested = all_stacks or len(rendered) > 1
-    for name, artifacts in rendered:
-        target = out_dir / name if nested else out_dir
-        for path in write_artifacts(target, artifacts):
+    except OSError as exc:
+        fail([f"--out: {out_dir.as_posix()}: cannot write: {exc.strerror or exc}"], code=2)
+    if all_stacks:
+        removed = f"; removed {len(summary.removed)} stale output(s)" if summary.removed else ""
+        out.print(
+            f"rendered {summary.stacks} stacks ({len(summary.files)} files) into "
+            f"{out_dir.as_posix()}/{removed}",
+            markup=False,
+        )
+        for name in summary.removed:
+            out.print(f"removed {(out_dir / name).as_posix()} (no such stack)", markup=False)
+    else:
+        for path in summary.files:
             out.print(f"wrote {path.as_posix()}", markup=False)
     if nested:  # lets `diff` tell a stack not rendered here from a stack removed
         manifest = out_dir / MANIFEST
-        manifest.write_text(manifest_document(names, complete=all_stacks), encoding="utf-8")
+        temporary = manifest.with_name(f".{MANIFEST}.tmp")
+        temporary.write_text(manifest_document(names, complete=all_stacks), encoding="utf-8")
+        temporary.replace(manifest)  # atomically, like every rendered file
         out.print(f"wrote {manifest.as_posix()}", markup=False)
-    for warning in (w for s in stacks for w in render_warnings(s, model)):
+    for warning in summary.warnings:
         err.print(f"WARNING: {warning}", markup=False)
     if any(isinstance(s, TailnetStack) for s in stacks):
         for warning in tailnet_settings_warnings(model):

@@ -17,7 +17,15 @@ from hfaccess.cli.common import (
     load_or_exit,
     out,
 )
-from hfaccess.matrix import matrix_document, stack_rows
+from hfaccess.matrix import (
+    MAX_MATRIX_JOBS,
+    ShardError,
+    batch_document,
+    matrix_document,
+    parse_shard,
+    shard,
+    stack_rows,
+)
 
 
 def _read_selection(path: Path) -> list[str]:
@@ -29,6 +37,7 @@ def _read_selection(path: Path) -> list[str]:
 
 
 def stacks(
+    *,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -43,6 +52,21 @@ def stacks(
             help="Keep only the stacks named in this file (one per line); unknown names are skipped.",
         ),
     ] = None,
+    shard_of: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            help="Keep only batch K of N (K/N): contiguous, near-equal slices of the list.",
+        ),
+    ] = None,
+    batches: Annotated[
+        bool,
+        typer.Option(
+            "--batches",
+            help=f"Print a matrix of batches (at most {MAX_MATRIX_JOBS} jobs), one per "
+            "`--shard K/N`, instead of one row per stack.",
+        ),
+    ] = False,
     customers: CustomersOption = DEFAULT_CUSTOMERS_DIR,
     highflame: HighflameOption = DEFAULT_HIGHFLAME_FILE,
 ) -> None:
@@ -50,6 +74,15 @@ def stacks(
     model = load_or_exit(customers, highflame)
     only = None if select is None else _read_selection(select)
     rows = stack_rows(model.registry, only)
+    if batches:
+        print(json.dumps(batch_document(rows), separators=(",", ":")))
+        return
+    if shard_of is not None:
+        try:
+            k, n = parse_shard(shard_of)
+        except ShardError as exc:
+            fail([f"--shard: {exc}"], code=2)
+        rows = shard(rows, k, n)
     if as_json:
         # One line, no colour: CI writes it straight into $GITHUB_OUTPUT.
         print(json.dumps(matrix_document(rows), separators=(",", ":")))

@@ -61,6 +61,7 @@ class EventCollector:
 
     changes: list[ResourceChange] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
+    advisories: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -72,17 +73,31 @@ class EventCollector:
         if event.resource_pre_event is not None:
             meta = event.resource_pre_event.metadata
             op = getattr(meta.op, "value", str(meta.op))
+            # A refresh step's diff is known only once it ran: the engine sends it in the
+            # outputs event below, never in the pre-event.
+            if op not in ("same", "refresh"):
+                self.changes.append(
+                    ResourceChange(op, meta.urn, tuple(meta.diffs or meta.keys or ()))
+                )
+        elif event.res_outputs_event is not None:
+            meta = event.res_outputs_event.metadata
+            op = getattr(meta.op, "value", str(meta.op))
             keys = tuple(meta.diffs or meta.keys or ())
-            if op != "same" and not (op == "refresh" and not keys):
+            if op == "refresh" and keys:  # the live world differs from the state
                 self.changes.append(ResourceChange(op, meta.urn, keys))
         elif event.policy_event is not None:
             policy = event.policy_event
             where = f" ({policy.resource_urn.split('::')[-1]})" if policy.resource_urn else ""
-            self.violations.append(
+            text = (
                 f"{policy.policy_name}{where}: {_plain(policy.message).splitlines()[-1]}"
                 if _plain(policy.message)
                 else policy.policy_name
             )
+            # The CI gate passes advisory findings; so does this report (as a note).
+            if policy.enforcement_level == "advisory":
+                self.advisories.append(text)
+            else:
+                self.violations.append(text)
         elif event.diagnostic_event is not None and event.diagnostic_event.severity == "error":
             message = _plain(event.diagnostic_event.message)
             if message:
@@ -92,7 +107,9 @@ class EventCollector:
         error = None
         if failure is not None:
             error = "; ".join(self.errors) if self.errors else _failure_text(failure)
-        return PreviewOutcome(tuple(self.changes), tuple(self.violations), error)
+        return PreviewOutcome(
+            tuple(self.changes), tuple(self.violations), error, tuple(self.advisories)
+        )
 
 
 def _failure_text(failure: BaseException) -> str:

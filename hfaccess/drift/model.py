@@ -9,7 +9,19 @@ from typing import Any
 
 # Engine step kinds that are not changes the program would make: the refresh step reports
 # what the live world looks like; only the steps after it say the program disagrees.
-INFORMATIONAL_OPS = frozenset({"same", "read", "refresh"})
+# Internal steps (`remove-pending-replace`) and `discard` / `read-replacement` are not counted
+# by the CLI's `--expect-no-changes` check either: the gate and this report agree.
+INFORMATIONAL_OPS = frozenset(
+    {
+        "same",
+        "read",
+        "refresh",
+        "read-replacement",
+        "discard",
+        "discard-replaced",
+        "remove-pending-replace",
+    }
+)
 
 _OP_SYMBOLS = {
     "create": "+",
@@ -79,6 +91,7 @@ class PreviewOutcome:
     changes: tuple[ResourceChange, ...] = ()
     violations: tuple[str, ...] = ()
     error: str | None = None
+    advisories: tuple[str, ...] = ()  # advisory policy findings: reported, never failing
 
 
 @dataclass(frozen=True)
@@ -136,7 +149,8 @@ def classify(stack: str, outcome: PreviewOutcome) -> StackResult:
         status = Status.ERROR
     else:
         status = Status.CLEAN
-    return StackResult(stack, status, outcome.changes, outcome.violations, outcome.error)
+    notes = tuple(f"policy (advisory): {a}" for a in outcome.advisories)
+    return StackResult(stack, status, outcome.changes, outcome.violations, outcome.error, notes)
 
 
 def results_document(results: Iterable[StackResult]) -> dict[str, Any]:

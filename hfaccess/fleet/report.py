@@ -8,7 +8,7 @@ described by, and anything left behind by a revoked customer or environment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -202,7 +202,7 @@ def _row(
     )
 
 
-def _owner(tags: Iterable[str], known: set[str]) -> tuple[str | None, str | None]:
+def _owner(tags: Iterable[str], known: Set[str]) -> tuple[str | None, str | None]:
     """(the one registry customer owning all the tags, or None; why not, or None)."""
     tags = tuple(tags)
     customer_tags = [t for t in tags if is_customer_space_tag(t)]
@@ -220,6 +220,7 @@ def build_fleet(
 ) -> FleetReport:
     """The fleet as the registry expects it and as the tailnet has it."""
     known = {c.name: c for c in registry.customers}
+    known_names = frozenset(known)  # built once: a set per device made the report quadratic
     by_env: dict[tuple[str, str], tuple[list[Device], list[Key]]] = {
         (ref.customer.name, ref.name): ([], []) for ref in registry.environments()
     }
@@ -227,7 +228,7 @@ def build_fleet(
     for device in sorted(devices, key=lambda d: (d.short_name, d.id)):
         if not any(is_customer_space_tag(t) for t in device.tags):
             continue
-        owner, why = _owner(device.tags, set(known))
+        owner, why = _owner(device.tags, known_names)
         env = device_environment(device, owner, known[owner].environments) if owner else None
         if owner is None or env is None:
             reason = why or f"tags of {owner}, but the name matches no environment of {owner}"
@@ -258,7 +259,7 @@ def build_fleet(
     for key in sorted(keys, key=lambda k: k.id):
         if not any(is_customer_space_tag(t) for t in key.all_tags):
             continue
-        owner, why = _owner(key.all_tags, set(known))
+        owner, why = _owner(key.all_tags, known_names)
         label = key.description or key.key_type or "key"
         if owner is None:
             unexplained.append(Unexplained("credential", key.id, label, key.all_tags, why or ""))

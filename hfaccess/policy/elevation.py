@@ -123,12 +123,26 @@ def standing_admin(registry: Registry) -> list[tuple[str, str]]:
 
 
 def recorded_customers(registry: Registry, highflame: HighflameConfig) -> tuple[str, ...]:
-    """Customers whose sessions are recorded: any elevation or standing cluster-admin."""
+    """Customers whose sessions are recorded: any elevation or standing cluster-admin.
+
+    Every stack's INSTALL.md asks; the answer for the last (registry, highflame) pair is kept,
+    so `render --all` scans the registry once, not once per stack (which was quadratic).
+    """
+    cached = _RECORDED_CACHE
+    if cached and cached[0] is registry and cached[1] is highflame:
+        answer: tuple[str, ...] = cached[2]
+        return answer
     if highflame.recording is None:
-        return ()
-    customers = {e.customer for e in elevations(registry)}
-    customers.update(customer for customer, _ in standing_admin(registry))
-    return tuple(sorted(customers))
+        result: tuple[str, ...] = ()
+    else:
+        customers = {e.customer for e in elevations(registry)}
+        customers.update(customer for customer, _ in standing_admin(registry))
+        result = tuple(sorted(customers))
+    _RECORDED_CACHE[:] = [registry, highflame, result]
+    return result
+
+
+_RECORDED_CACHE: list[Any] = []  # [registry, highflame, answer] of the last call
 
 
 def unrecorded_admin_notes(registry: Registry, highflame: HighflameConfig) -> list[str]:

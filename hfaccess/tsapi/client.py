@@ -41,6 +41,9 @@ TOKEN_MARGIN_SECONDS = 60.0
 DEFAULT_TIMEOUT = 20.0
 USER_AGENT = "hfaccess"
 
+# Individual key reads in flight at once, when the listing lacks a key's details.
+KEY_READ_WORKERS = 8
+
 PolicyEditor = Callable[[dict[str, Any]], dict[str, Any] | None]
 
 
@@ -81,6 +84,9 @@ class TailscaleClient:
         self._token: str | None = None
         self._token_expiry = 0.0
         self._token_lock = threading.Lock()
+        # Keys read on their own during this client's life (None: gone); never read twice.
+        self._key_reads: dict[str, Key | None] = {}
+        self._key_lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -171,13 +177,17 @@ class TailscaleClient:
     # -- keys (auth keys, OAuth clients, federated identities) -----------------------------
 
     def list_keys(self) -> list[str]:
-        """Ids of every key of the tailnet (the listing carries ids only)."""
+        """Ids of every key of the tailnet."""
+        return [entry["id"] for entry in self._key_entries()]
+
+    def _key_entries(self) -> list[dict[str, Any]]:
+        """The key listing (`?all=true`): each entry with the details the API gives there."""
         path = self._tailnet_path("keys")
         body = self._json(self._call("GET", path, params={"all": "true"}), "GET", path)
         entries = body.get("keys") if isinstance(body, dict) else None
         if not isinstance(entries, list):
             raise InvalidResponse("GET", path, "no 'keys' list")
-        return [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
+        return [e for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
 
     def get_key(self, key_id: str) -> Key:
         """One key's metadata (never its secret). Raises NotFound when it is gone."""
@@ -187,21 +197,50 @@ class TailscaleClient:
             raise InvalidResponse("GET", path, "the key is not a JSON object")
         return Key.from_api(body)
 
-    def list_key_details(self, *, workers: int = 8) -> list[Key]:
-        """Every key with its metadata (read in parallel: the listing has ids only); keys
-        deleted between listing and reading are skipped."""
+    def list_key_details(self, *, workers: int = KEY_READ_WORKERS) -> list[Key]:
+        """Every key with its metadata, in listing order; one listing call.
 
-        def read(key_id: str) -> Key | None:
-            try:
-                return self.get_key(key_id)
-            except NotFound:
-                return None
+        The listing answers with each key's details. A key is read on its own only when its
+        entry lacks a field revocation and fleet need (`key_entry_complete`), at most once per
+        client (a kill's re-check lists again but never re-reads), at most `workers` at a time,
+        with the usual retries. Keys deleted between listing and reading are skipped.
+        """
+        entries = self._key_entries()
+        with self._key_lock:
+            missing = [
+                e["id"]
+                for e in entries
+                if not key_entry_complete(e) and e["id"] not in self._key_reads
+            ]
+        if missing:
 
-        ids = self.list_keys()
-        if not ids:
-            return []
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(ids)))) as pool:
-            return [key for key in pool.map(read, ids) if key is not None]
+            def read(key_id: str) -> tuple[str, Key | None]:
+                try:
+                    return key_id, self.get_key(key_id)
+                except NotFound:
+                    return key_id, None
+
+            with ThreadPoolExecutor(max_workers=max(1, min(workers, len(missing)))) as pool:
+                read_now = dict(pool.map(read, missing))
+            with self._key_lock:
+                self._key_reads.update(read_now)
+        keys: list[Key] = []
+        with self._key_lock:
+            for entry in entries:
+                key = (
+                    Key.from_api(entry)
+                    if key_entry_complete(entry)
+                    else self._key_reads.get(entry["id"])
+                )
+                if key is not None:
+                    keys.append(key)
+        return keys
+
+    @property
+    def keys_read_individually(self) -> int:
+        """How many keys this client read on their own (for benchmarks and tests)."""
+        with self._key_lock:
+            return len(self._key_reads)
 
     def delete_key(self, key_id: str) -> bool:
         """Delete a key; True if deleted now, False if it was already gone (404)."""
@@ -403,6 +442,22 @@ class TailscaleClient:
         return text
 
 
+def key_entry_complete(entry: Mapping[str, Any]) -> bool:
+    """Whether a key listing entry carries every field revocation and fleet read.
+
+    Every key needs its type; an auth key, the tags its devices get (`capabilities`); an OAuth
+    client or federated identity, its `tags`. An API token needs nothing more.
+    """
+    key_type = entry.get("keyType")
+    if not isinstance(key_type, str) or not key_type:
+        return False
+    if key_type == "auth":
+        return isinstance(entry.get("capabilities"), dict)
+    if key_type in ("client", "federated"):
+        return isinstance(entry.get("tags"), list)
+    return True
+
+
 def _rfc3339(moment: datetime) -> str:
     """UTC, seconds precision, `Z` suffix: what the logging endpoints take."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -449,4 +504,10 @@ def validation_problems(body: Any) -> list[str]:
     return problems
 
 
-__all__ = ["PolicyUpdate", "TailscaleClient", "TailscaleError", "validation_problems"]
+__all__ = [
+    "PolicyUpdate",
+    "TailscaleClient",
+    "TailscaleError",
+    "key_entry_complete",
+    "validation_problems",
+]

@@ -114,7 +114,7 @@ def test_drift_summary_names_drifted_stacks_in_the_job_summary() -> None:
     doc = workflow("drift.yml")
     job = doc["jobs"]["summary"]
     assert "always()" in job["if"]
-    assert set(job["needs"]) == {"stacks", "preview"}
+    assert set(job["needs"]) == {"stacks", "preview", "preview-batch"}
     report = step(doc, "summary", name="Job summary naming each drifted stack")
     assert "hfaccess drift-report" in report["run"]
     assert "$GITHUB_STEP_SUMMARY" in report["run"]

@@ -1,10 +1,12 @@
 """A fake Tailscale API on 127.0.0.1, following the documented API closely enough to test against.
 
-A real HTTP server in a daemon thread: OAuth token exchange, keys, devices, and the policy file
+A real HTTP server in a daemon thread: OAuth token exchange, keys (listed with their details,
+or by id only for `sparse_keys`), devices, and the policy file
 with ETag / If-Match / 412, and validation that checks tag ownership and runs the file's
 `tests` against its grants (as Tailscale does on every save). Faults can be injected per
 request: an error status with Retry-After, a slow answer, a reset connection, or a concurrent
-edit of the policy file just before a request is handled.
+edit of the policy file just before a request is handled. `latency` delays every answer, like
+a real API's round trip; `large_tailnet(n)` builds a tailnet of n generated customers.
 
 It binds loopback only, and `with FakeTailscale(...)` always stops it.
 """
@@ -103,8 +105,14 @@ class FakeTailscale:
         client_id: str = CLIENT_ID,
         client_secret: str = CLIENT_SECRET,
         api_key: str = API_KEY,
+        latency: float = 0.0,
+        sparse_keys: frozenset[str] = frozenset(),
     ) -> None:
         self.state = state
+        # Seconds every answer takes (a real API's round trip), on top of any fault's delay.
+        self.latency = latency
+        # Keys the listing names by id only, as if the list lacked their details.
+        self.sparse_keys = sparse_keys
         self.tailnet = tailnet
         self.client_id = client_id
         self.client_secret = client_secret
@@ -283,7 +291,12 @@ class FakeTailscale:
             if rest == "devices" and method == "GET":
                 return 200, {}, {"devices": list(copy.deepcopy(self.state.devices).values())}
             if rest == "keys" and method == "GET":
-                return 200, {}, {"keys": [{"id": key_id} for key_id in self.state.keys]}
+                # As Tailscale's `?all=true` listing: each key with its details (never a secret).
+                listed = [
+                    {"id": key_id} if key_id in self.sparse_keys else copy.deepcopy(key)
+                    for key_id, key in self.state.keys.items()
+                ]
+                return 200, {}, {"keys": listed}
             match = re.fullmatch(r"keys/([^/]+)", rest)
             if match and method == "GET":
                 key = self.state.keys.get(match.group(1))
@@ -501,6 +514,8 @@ def _handler_for(fake: FakeTailscale) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault.on_request is not None:
                 with fake.lock:
                     fault.on_request(fake.state)
+            if fake.latency:
+                time.sleep(fake.latency)
             if fault is not None and fault.delay:
                 time.sleep(fault.delay)
             if fault is not None and fault.reset:
@@ -543,3 +558,83 @@ def _handler_for(fake: FakeTailscale) -> type[BaseHTTPRequestHandler]:
         do_DELETE = _serve
 
     return Handler
+
+
+# -- a generated large tailnet ----------------------------------------------------------------
+
+
+def large_customer_name(index: int) -> str:
+    """The generated customer `index` (the same names benchmarks/synthetic.py registers)."""
+    return f"cust{index:05d}"
+
+
+def large_tailnet(customers: int, base: TailnetState | None = None) -> TailnetState:
+    """`base` (default empty) plus `customers` generated customers, shaped like real ones.
+
+    Customer i has 1 + i % 3 environments (prod, staging, dev), each with an operator device;
+    every fifth customer's prod a Studio proxy (its exposure in benchmarks/synthetic.py) and an
+    operator-minted auth key; one OAuth client per environment. About 1.9 devices and 2 keys
+    per registered customer, all explained by the registry. Every tenth customer (i % 10 == 9, revoked in
+    benchmarks/synthetic.py) has been killed already: nothing of it is left.
+    """
+    state = copy.deepcopy(base) if base is not None else TailnetState()
+    for index in range(customers):
+        if index % 10 == 9:
+            continue
+        name = large_customer_name(index)
+        operator = f"tag:k8s-operator-{name}"
+        for position, env in enumerate(("prod", "staging", "dev")[: 1 + index % 3]):
+            device_id = f"d{index:05d}{position}"
+            state.devices[device_id] = _generated_device(
+                device_id, f"{name}-{env}-kube", f"tag:cust-{name}"
+            )
+            if index % 5 == 0 and env == "prod":  # the synthetic registry's studio exposure
+                proxy = f"{device_id}p"
+                state.devices[proxy] = _generated_device(
+                    proxy, f"{name}-{env}-studio", f"tag:k8s-{name}"
+                )
+            key_id = f"k{index:05d}{position}"
+            state.keys[key_id] = {
+                "id": key_id,
+                "keyType": "client",
+                "description": f"{name} {env} k8s-operator",
+                "created": "2026-01-01T00:00:00Z",
+                "expires": "0001-01-01T00:00:00Z",
+                "invalid": False,
+                "userId": "",
+                "tags": [operator],
+                "scopes": ["auth_keys", "devices:core", "services"],
+            }
+        if index % 5 == 0:
+            key_id = f"k{index:05d}a"
+            state.keys[key_id] = {
+                "id": key_id,
+                "keyType": "auth",
+                "description": "",
+                "created": "2026-01-01T00:00:00Z",
+                "expires": "0001-01-01T00:00:00Z",
+                "invalid": False,
+                "userId": "",
+                "capabilities": {"devices": {"create": {"tags": [f"tag:cust-{name}"]}}},
+            }
+        for tag in (operator, f"tag:cust-{name}", f"tag:k8s-{name}"):
+            owner = ["tag:highflame-iac"] if tag == operator else [operator]
+            state.policy.setdefault("tagOwners", {})[tag] = owner
+    return state
+
+
+def _generated_device(device_id: str, hostname: str, tag: str) -> dict[str, Any]:
+    return {
+        "id": device_id,
+        "nodeId": f"n{device_id}",
+        "hostname": hostname,
+        "name": f"{hostname}.tail1234.ts.net",
+        "tags": [tag],
+        "clientVersion": "1.96.5-t1234abcd-g5678ef",
+        "connectedToControl": True,
+        "lastSeen": "2026-05-01T12:00:00Z",
+        "authorized": True,
+        "os": "linux",
+        "user": "tagged-devices",
+        "addresses": ["100.64.0.1"],
+    }

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pulumi.automation import CommandError, EngineEvent
 from pulumi.automation._cmd import CommandResult
 
@@ -39,7 +40,29 @@ def _step(op: str, urn: str, diffs: list[str] | None = None) -> EngineEvent:
     )
 
 
-def _policy(message: str, urn: str) -> EngineEvent:
+def _outputs(op: str, urn: str, diffs: list[str] | None = None) -> EngineEvent:
+    """The `resOutputsEvent` the engine sends once a step ran; for a refresh step, only this
+    event carries the diff (its pre-event has none: the read had not happened yet)."""
+    return EngineEvent.from_json(
+        {
+            "sequence": 1,
+            "timestamp": 0,
+            "resOutputsEvent": {
+                "metadata": {
+                    "op": op,
+                    "urn": urn,
+                    "type": urn.split("::")[2].rsplit("$", 1)[-1],
+                    "provider": "",
+                    "diffs": diffs or [],
+                    "keys": diffs or [],
+                },
+                "planning": True,
+            },
+        }
+    )
+
+
+def _policy(message: str, urn: str, level: str = "mandatory") -> EngineEvent:
     return EngineEvent.from_json(
         {
             "sequence": 2,
@@ -51,7 +74,7 @@ def _policy(message: str, urn: str) -> EngineEvent:
                 "policyPackName": "highflame-access-guardrails",
                 "policyPackVersion": "0.1.0",
                 "policyPackVersionTag": "0.1.0",
-                "enforcementLevel": "mandatory",
+                "enforcementLevel": level,
                 "resourceUrn": urn,
             },
         }
@@ -128,10 +151,13 @@ def test_clean_preview_runs_with_refresh_and_the_pack() -> None:
 
 def test_drift_names_resource_operation_and_properties() -> None:
     stack = FakeStack(
-        [
-            _step("refresh", ACL_URN, ["acl"]),
+        [  # as `preview --refresh` streams a live change the program would undo
+            _step("refresh", ACL_URN),
+            _outputs("refresh", ACL_URN, ["acl"]),
             _step("update", ACL_URN, ["acl"]),
+            _outputs("update", ACL_URN, ["acl"]),
             _step("same", STACK_URN),
+            _outputs("same", STACK_URN),
         ]
     )
     outcome = _previewer(stack, []).preview("tailnet")
@@ -207,3 +233,43 @@ def test_collector_ignores_unchanged_and_matching_refreshes() -> None:
         collector(event)
     assert collector.changes == [ResourceChange("read", ACL_URN, ())]
     assert not collector.changes[0].is_drift
+
+
+def test_live_change_absorbed_by_the_refresh_is_reported_but_clean() -> None:
+    stack = FakeStack(
+        [
+            _step("refresh", ACL_URN),
+            _outputs("refresh", ACL_URN, ["acl"]),
+            _step("same", ACL_URN),
+            _outputs("same", ACL_URN),
+        ]
+    )
+    result = classify("tailnet", _previewer(stack, []).preview("tailnet"))
+    assert result.status is Status.CLEAN  # as the gate: --expect-no-changes passes it
+    assert (
+        result.summary() == "live: tailscale:index/acl:Acl tailnet-policy [acl] differs from state"
+    )
+
+
+def test_refresh_pre_event_alone_is_not_a_finding() -> None:
+    stack = FakeStack([_step("refresh", ACL_URN), _outputs("refresh", ACL_URN)])
+    assert _previewer(stack, []).preview("tailnet").changes == ()
+
+
+@pytest.mark.parametrize(
+    "op", ["remove-pending-replace", "discard", "discard-replaced", "read-replacement"]
+)
+def test_steps_the_cli_gate_does_not_count_are_not_drift(op: str) -> None:
+    stack = FakeStack([_step(op, ACL_URN), _outputs(op, ACL_URN)])
+    result = classify("tailnet", _previewer(stack, []).preview("tailnet"))
+    assert result.status is Status.CLEAN
+
+
+def test_advisory_policy_finding_is_a_note_not_an_error() -> None:
+    stack = FakeStack([_policy("consider pinning", ACL_URN, level="advisory")])
+    result = classify("tailnet", _previewer(stack, []).preview("tailnet"))
+    assert result.status is Status.CLEAN
+    assert result.violations == ()
+    assert result.notes == (
+        "policy (advisory): tailscale-operator-release-pinned (tailnet-policy): consider pinning",
+    )
