@@ -1,12 +1,14 @@
-"""The handoff's verification: commands the customer runs, and the answers they must see.
+"""The handoff's verification commands, and the answers the customer must see.
 
-Kept apart from the prose so the expected values come from the same builders as the install
-(hostnames, tags, images, the role's `can-i` answers), never retyped.
+Commands and expected values come from the same builders as the install (hostnames, tags,
+images, the role's `can-i` answers), never retyped; the words around them live in the template
+(`templates/_verify.md.j2`).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from hfaccess.install import chart
 from hfaccess.install.exposures import EXPOSE_ANNOTATION
@@ -22,6 +24,33 @@ from hfaccess.registry.models import CredentialKind
 NS = chart.RELEASE_NAMESPACE
 DEPLOY = f"deployment/{chart.OPERATOR_DEPLOYMENT}"
 ENV_JSONPATH = "'{range .spec.template.spec.containers[0].env[*]}{.name}={.value}{\"\\n\"}{end}'"
+
+
+@dataclass(frozen=True)
+class VerifyCommands:
+    """Every command of Step 4 (and the facts section), each with what it must print."""
+
+    pods: str
+    image: str
+    env: str
+    expected_env: tuple[str, ...]
+    annotations: str
+    expected_annotations: str
+    manifest_kinds: str
+    auth_proxy_rules: str
+    expected_auth_proxy_rules: str
+    impersonation: tuple[str, ...]
+    services: str
+    exposure_ingresses: str
+    exposure_services: str
+    security_context: str
+    resources: str
+    proxy_class: str
+    network_policy: str | None
+    binding: str
+    can_i: tuple[str, ...]
+    audit: str
+    images: str
 
 
 def expected_env(plan: InstallPlan) -> list[str]:
@@ -53,75 +82,74 @@ def impersonation_checks(plan: InstallPlan) -> list[str]:
     ]
 
 
-def hardening_checks(plan: InstallPlan) -> list[str]:
-    """Shell lines checking the hardened operator, its ProxyClass and NetworkPolicy."""
-    lines = [
-        "# Hardened operator container (non-root, no privilege escalation, no capabilities,",
-        "# read-only root filesystem, seccomp RuntimeDefault) and its resources:",
-        f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{.spec.template.spec.containers[0].securityContext}}'; echo",
-        f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{.spec.template.spec.containers[0].resources}}'; echo",
-        "# Exposure proxies use the hardened ProxyClass:",
-        f"kubectl get proxyclass {PROXY_CLASS_NAME} -o jsonpath='{{.status.conditions[0].status}}'; echo",
-        "#   True",
-    ]
-    if plan.ref.environment.network_policy:
-        lines += [
-            "# Namespace tailscale: no ingress, egress only DNS, 443/6443 and UDP 41641/3478:",
-            f"kubectl get networkpolicy {NETWORK_POLICY_NAME} -n {NS} -o yaml",
-        ]
-    return lines
-
-
-def operator_checks(plan: InstallPlan) -> list[str]:
-    """Shell lines (with expected output as comments) that check the operator install."""
-    expose_path = EXPOSE_ANNOTATION.replace(".", "\\.")
-    return [
-        "# The operator runs, and only in its namespace:",
-        f"kubectl get pods -n {NS}",
-        "# Pinned image:",
-        f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{..image}}'; echo",
-        f"#   {chart.OPERATOR_IMAGE}",
-        "# Configuration (tags, hostname, proxy image, auth mode); among the lines printed:",
-        f"kubectl get {DEPLOY} -n {NS} -o jsonpath={ENV_JSONPATH}",
-        *(f"#   {line}" for line in expected_env(plan)),
-        "# The credential's (non-secret) client id, to compare with Tailscale's device log:",
-        f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{.spec.template.metadata.annotations}}'; echo",
-        f'#   {{"{CREDENTIAL_ANNOTATION}":"<client id>"}}',
-        *(
-            ["# Kinds of object the release created:"]
-            if plan.ref.environment.credentials is CredentialKind.FEDERATED
-            else [
-                "# Kinds of object the release created (`helm get manifest` and `helm get values`",
-                "# print the client secret: share only this summary):",
-            ]
-        ),
-        f"helm get manifest {chart.RELEASE_NAME} -n {NS} | grep -E '^kind:' | sort | uniq -c",
-        "# Auth mode: the operator may impersonate users, and only the named groups (how",
-        f"# requests arrive as group {names.KUBERNETES_GROUP}), through the chart's ClusterRole",
-        "# as the post-renderer narrowed it:",
-        f"kubectl get clusterrole {chart.AUTH_PROXY_BINDING} -o jsonpath='{{.rules}}'; echo",
-        f"#   {json.dumps(impersonation_rules(plan.impersonation_groups), separators=(',', ':'))}",
-        *impersonation_checks(plan),
-        "# No load balancer, node port or public IP:",
-        f"kubectl get services -n {NS} -o custom-columns=NAME:.metadata.name,TYPE:.spec.type",
-        "#   every TYPE is ClusterIP (or the list is empty)",
-        "# Exposures: only the ones listed in this document:",
-        f"kubectl get ingress --all-namespaces -l {PART_OF_LABEL}={PART_OF}",
-        "kubectl get services --all-namespaces -o jsonpath="
-        f"'{{range .items[?(@.metadata.annotations.{expose_path})]}}"
-        '{.metadata.namespace}/{.metadata.name}{"\\n"}{end}\'',
-    ]
-
-
-def rbac_checks(plan: InstallPlan) -> list[str]:
+def can_i_checks(plan: InstallPlan) -> list[str]:
     """`kubectl auth can-i` lines for the plan's role, each with the answer it must give."""
     checks = CHECKS[plan.role]
     width = max(len(check.command()) for check in checks)
     return [
-        f"kubectl get clusterrolebinding {BINDING_NAME} -o yaml",
-        "# What the group may do (run as a cluster admin; the answer follows each command):",
-        *(
-            f"{check.command().ljust(width)}  # {'yes' if check.expected else 'no'}"
-            for check in checks
-        ),
+        f"{check.command().ljust(width)}  # {'yes' if check.expected else 'no'}" for check in checks
     ]
+
+
+def audit_query() -> str:
+    """A `jq` filter listing Highflame's requests in a Kubernetes API server audit log."""
+    return (
+        "jq -c 'select(.impersonatedUser.groups // [] | index(\"" + names.KUBERNETES_GROUP + '"))'
+        " | {ts: .requestReceivedTimestamp, login: .impersonatedUser.username,"
+        " verb, uri: .requestURI, via: .user.username}' /var/log/kubernetes/audit.log"
+    )
+
+
+def verify_commands(plan: InstallPlan) -> VerifyCommands:
+    """The commands of one environment's verification."""
+    expose_path = EXPOSE_ANNOTATION.replace(".", "\\.")
+    rules = impersonation_rules(plan.impersonation_groups)
+    return VerifyCommands(
+        pods=f"kubectl get pods -n {NS}",
+        image=f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{..image}}'; echo",
+        env=f"kubectl get {DEPLOY} -n {NS} -o jsonpath={ENV_JSONPATH}",
+        expected_env=tuple(expected_env(plan)),
+        annotations=(
+            f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{.spec.template.metadata.annotations}}'"
+            "; echo"
+        ),
+        expected_annotations=f'{{"{CREDENTIAL_ANNOTATION}":"<client id>"}}',
+        manifest_kinds=(
+            f"helm get manifest {chart.RELEASE_NAME} -n {NS} | grep -E '^kind:' | sort | uniq -c"
+        ),
+        auth_proxy_rules=(
+            f"kubectl get clusterrole {chart.AUTH_PROXY_BINDING} -o jsonpath='{{.rules}}'; echo"
+        ),
+        expected_auth_proxy_rules=json.dumps(rules, separators=(",", ":")),
+        impersonation=tuple(impersonation_checks(plan)),
+        services=(
+            f"kubectl get services -n {NS} -o custom-columns=NAME:.metadata.name,TYPE:.spec.type"
+        ),
+        exposure_ingresses=f"kubectl get ingress --all-namespaces -l {PART_OF_LABEL}={PART_OF}",
+        exposure_services=(
+            "kubectl get services --all-namespaces -o jsonpath="
+            f"'{{range .items[?(@.metadata.annotations.{expose_path})]}}"
+            '{.metadata.namespace}/{.metadata.name}{"\\n"}{end}\''
+        ),
+        security_context=(
+            f"kubectl get {DEPLOY} -n {NS} -o jsonpath="
+            "'{.spec.template.spec.containers[0].securityContext}'; echo"
+        ),
+        resources=(
+            f"kubectl get {DEPLOY} -n {NS} -o jsonpath="
+            "'{.spec.template.spec.containers[0].resources}'; echo"
+        ),
+        proxy_class=(
+            f"kubectl get proxyclass {PROXY_CLASS_NAME} -o jsonpath="
+            "'{.status.conditions[0].status}'; echo"
+        ),
+        network_policy=(
+            f"kubectl get networkpolicy {NETWORK_POLICY_NAME} -n {NS} -o yaml"
+            if plan.ref.environment.network_policy
+            else None
+        ),
+        binding=f"kubectl get clusterrolebinding {BINDING_NAME} -o yaml",
+        can_i=tuple(can_i_checks(plan)),
+        audit=audit_query(),
+        images=f"kubectl get pods -n {NS} -o jsonpath='{{..image}}'",
+    )
