@@ -109,9 +109,7 @@ _scalars = st.one_of(
 )
 _values: Any = st.recursive(
     _scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=5)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=5)),
     max_leaves=25,
 )
 
