@@ -20,6 +20,7 @@ from hfaccess.cli.common import (
     gated_model_or_exit,
     out,
 )
+from hfaccess.policy.gate import policy_checked_once
 from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.stacks import StackIndex, TailnetStack, UnknownStackError
 from hfaccess.render import render_into, tailnet_settings_warnings
@@ -50,6 +51,13 @@ def render(
 
     Every stack renders before anything is written: one refusal writes nothing at all.
     """
+    with policy_checked_once():  # the gate's policy is the tailnet stack's: checked once
+        _render(out_dir, stack, all_stacks, customers, highflame)
+
+
+def _render(
+    out_dir: Path, stack: list[str] | None, all_stacks: bool, customers: Path, highflame: Path
+) -> None:
     model = gated_model_or_exit(customers, highflame)  # the same gate as validate
     index = StackIndex(model.registry)  # built once: resolving N names is N look-ups
     names = index.names() if all_stacks else list(stack or [])

@@ -118,3 +118,25 @@ _values: Any = st.recursive(
 @given(st.dictionaries(_keys, _values, min_size=1, max_size=6))
 def test_yaml_text_equals_one_emitter_pass(value: dict[str, Any]) -> None:
     assert yaml_text(value) == emit_whole(value)
+
+
+def test_the_policy_is_checked_once_per_render(
+    generated: tuple[AccessModel, list[StackRef]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hfaccess.policy import gate
+
+    model, _ = generated
+    calls: list[AccessModel] = []
+    original = gate._checked_policy
+
+    def counting(model: AccessModel) -> tuple[dict[str, Any], str]:
+        calls.append(model)
+        return original(model)
+
+    monkeypatch.setattr(gate, "_checked_policy", counting)
+    with gate.policy_checked_once():
+        first = gate.checked_policy(model)
+        assert gate.checked_policy(model) is first
+    assert len(calls) == 1
+    assert gate.checked_policy(model) == first  # outside the block: checked again
+    assert len(calls) == 2
