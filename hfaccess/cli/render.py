@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -58,7 +59,17 @@ def render(
 def _render(
     out_dir: Path, stack: list[str] | None, all_stacks: bool, customers: Path, highflame: Path
 ) -> None:
-    model = gated_model_or_exit(customers, highflame)  # the same gate as validate
+    # A large registry takes seconds to read and check: say so if it does (never on short runs).
+    notice = threading.Timer(
+        PROGRESS_EVERY_SECONDS,
+        lambda: err.print("render: reading and checking the registry ...", markup=False),
+    )
+    notice.start()
+    try:
+        model = gated_model_or_exit(customers, highflame)  # the same gate as validate
+    finally:
+        notice.cancel()
+        notice.join()  # no thread left running when render forks its workers
     index = StackIndex(model.registry)  # built once: resolving N names is N look-ups
     names = index.names() if all_stacks else list(stack or [])
     if not names:
