@@ -31,6 +31,8 @@ TYPE_TOKEN = "highflame:cluster:ClusterInstall"
 # to INSTALL.md). Relative to the project directory, where Pulumi runs the program and the
 # provider runs Helm, so the Release's `postrender` is the same string on every machine.
 POST_RENDER_ROOT = Path("build") / "post-render"
+# The alias k8s.networking.v1.NetworkPolicy adds to every NetworkPolicy it registers.
+_NETWORK_POLICY_ALIAS = "kubernetes:extensions/v1beta1:NetworkPolicy"
 
 
 def write_post_renderer(stack: str, groups: tuple[str, ...], root: Path = POST_RENDER_ROOT) -> str:
@@ -157,11 +159,20 @@ class ClusterInstall(pulumi.ComponentResource):
         opts = pulumi.ResourceOptions(parent=self, depends_on=[self.release])
         object_name = manifest["metadata"]["name"]
         if manifest["kind"] == "NetworkPolicy":
-            return k8s.networking.v1.NetworkPolicy(
+            # The generic class registers exactly what k8s.networking.v1.NetworkPolicy would
+            # (type token `kubernetes:networking.k8s.io/v1:NetworkPolicy`, the same inputs and
+            # the typed class's alias), without importing every networking.k8s.io/v1 class:
+            # that import alone cost the environment program ~0.15 s (docs/performance.md).
+            return k8s.apiextensions.CustomResource(
                 f"{name}-netpol-{object_name}",
+                api_version=manifest["apiVersion"],
+                kind=manifest["kind"],
                 metadata=manifest["metadata"],
                 spec=manifest["spec"],
-                opts=opts,
+                opts=pulumi.ResourceOptions.merge(
+                    opts,
+                    pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=_NETWORK_POLICY_ALIAS)]),
+                ),
             )
         return k8s.apiextensions.CustomResource(
             f"{name}-proxyclass-{object_name}",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pulumi
 
-from hfaccess.gate import require_valid
+from hfaccess.gate import environment_refusals, require_valid
 from hfaccess.registry import names
 from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.settings import PREFIX, StackSettings, settings_from_config
@@ -23,7 +23,8 @@ from hfaccess.registry.stacks import (
     parse_stack,
     stack_file_name,
 )
-from hfaccess.registry.workspace import AccessModel, load_model
+from hfaccess.registry.validation import raise_if_any
+from hfaccess.registry.workspace import AccessModel, load_model, load_stack_model
 
 
 def read_settings(stack: StackRef) -> StackSettings:
@@ -35,10 +36,24 @@ def read_settings(stack: StackRef) -> StackSettings:
 
 def load(root: Path) -> tuple[AccessModel, StackRef, StackSettings]:
     """Everything the program needs, or a RunError that names the file and field."""
+    customers, highflame = root / "customers", root / "tailnet" / "highflame.yaml"
+    name = pulumi.get_stack()
     try:
-        # The same gate as `hfaccess validate`: every stack refuses what any gate refuses.
-        model = require_valid(load_model(root / "customers", root / "tailnet" / "highflame.yaml"))
-        stack = parse_stack(pulumi.get_stack(), model.registry)
+        # An environment stack answers for its own customer (and any file that could collide
+        # with it): the same checks `validate` makes there, without reading the whole registry.
+        scoped = (
+            None if name == names.TAILNET_STACK else load_stack_model(customers, highflame, name)
+        )
+        if scoped is not None:
+            stack = parse_stack(name, scoped.registry)
+            if isinstance(stack, EnvironmentStack):
+                raise_if_any(environment_refusals(scoped, stack.ref.customer.name))
+            model = scoped
+        else:
+            # The tailnet stack (and any name that resolves to no single customer) runs the
+            # same gate as `hfaccess validate`, whole: it refuses what any gate refuses.
+            model = require_valid(load_model(customers, highflame))
+            stack = parse_stack(name, model.registry)
         settings = read_settings(stack)
     except InvalidInput as exc:
         raise pulumi.RunError("invalid input, nothing was declared:\n" + str(exc)) from None

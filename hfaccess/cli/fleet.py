@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from dataclasses import replace
 from typing import Annotated
 
@@ -21,7 +21,7 @@ from hfaccess.cli.common import (
 from hfaccess.cli.hooks import hooks
 from hfaccess.fleet.output import (
     environments_table,
-    report_document,
+    report_json_chunks,
     summary_line,
     unexplained_table,
 )
@@ -98,7 +98,12 @@ def fleet(
     report = build_fleet(registry, devices, keys, hooks.clock())
     found = verdict(report)
     if as_json:
-        typer.echo(json.dumps(report_document(report), indent=2))
+        # Streamed: each environment is written as it is serialized, never one big string.
+        stdout = sys.stdout
+        for chunk in report_json_chunks(report, found):
+            stdout.write(chunk)
+        stdout.write("\n")
+        stdout.flush()
     else:
         out.print(f"{where}, pinned client {report.pinned_version}", markup=False)
         for line in _counts(report, found):

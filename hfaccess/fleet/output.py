@@ -6,6 +6,8 @@ detail (proxy tags, credential ids) that would not fit stays in `--json`.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -50,6 +52,41 @@ def report_document(report: FleetReport) -> dict[str, Any]:
     }
     result: dict[str, Any] = _keys(_jsonable(document))
     return result
+
+
+def _json_lines(value: Any, indent: str) -> str:
+    """`value` as `json.dumps(..., indent=2)` prints it nested at `indent` (after its key)."""
+    return json.dumps(value, indent=2).replace("\n", "\n" + indent)
+
+
+def _json_array(items: Iterable[Any], indent: str) -> Iterator[str]:
+    """A JSON array, one element at a time, exactly as `json.dumps(..., indent=2)` lays it out."""
+    inner = indent + "  "
+    empty = True
+    for item in items:
+        yield ("[\n" if empty else ",\n") + inner + _json_lines(item, inner)
+        empty = False
+    yield "[]" if empty else "\n" + indent + "]"
+
+
+def report_json_chunks(report: FleetReport, found: FleetVerdict) -> Iterator[str]:
+    """`json.dumps(report_document(report), indent=2)` in pieces, one environment at a time.
+
+    `fleet --json` writes these as they are produced: at 10,000 customers the document is tens
+    of MB, and holding it as one string (next to its dict) doubles the peak for nothing.
+    """
+
+    def jsonable(value: Any) -> Any:
+        return _keys(_jsonable(value))
+
+    yield "{\n"
+    yield f'  "generatedAt": {_json_lines(jsonable(report.generated_at), "  ")},\n'
+    yield f'  "pinnedVersion": {_json_lines(report.pinned_version, "  ")},\n'
+    yield '  "environments": '
+    yield from _json_array((jsonable(asdict(row)) for row in report.rows), "  ")
+    yield ',\n  "unexplained": '
+    yield from _json_array((jsonable(asdict(item)) for item in report.unexplained), "  ")
+    yield f',\n  "summary": {_json_lines(jsonable(_summary(found)), "  ")}\n}}'
 
 
 def _summary(found: FleetVerdict) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from hfaccess.registry.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
 from hfaccess.registry.highflame import HighflameConfig, load_highflame
 from hfaccess.registry.loader import load_registry
 from hfaccess.registry.models import Registry
+from hfaccess.registry.scoped import load_stack_registry
 from hfaccess.registry.settings import (
     DISABLE_DEFAULT_PROVIDERS,
     default_providers_disabled,
@@ -107,3 +108,30 @@ def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError],
         if not (root / stack_file_name(name)).exists()
     ]
     return errors, notes
+
+
+def load_stack_model(customers: Path, highflame: Path, stack: str) -> AccessModel | None:
+    """`load_model` scoped to one environment stack (hfaccess.registry.scoped); None if unscoped.
+
+    Highflame's file is read and checked whole (its elevation rules apply to every customer);
+    of the registry, only the stack's customer and the files that could collide with it.
+    """
+    errors: list[InputError] = []
+    registry = config = None
+    try:
+        registry = load_stack_registry(customers, stack)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    else:
+        if registry is None:
+            return None
+    try:
+        config = load_highflame(highflame)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    if registry is not None and config is not None:
+        errors.extend(_elevation_errors(registry, config, highflame))
+    raise_if_any(errors)
+    if registry is None or config is None:  # pragma: no cover - raise_if_any raised already
+        raise InvalidInput(errors)
+    return AccessModel(registry, config, highflame.as_posix())

@@ -258,3 +258,24 @@ def test_conflicting_exposures_declare_nothing() -> None:
     }
     with pytest.raises(pulumi.RunError, match="both annotate Service hf/studio"):
         run_install(make_ref({"exposures": twice}), StackSettings(), oauth_credential())
+
+
+def test_network_policy_registers_exactly_what_the_typed_class_would(acme_prod: ProgramRun) -> None:
+    """The generic class (no import of every networking/v1 class) changes nothing the engine sees."""
+    import pulumi_kubernetes as k8s
+
+    from hfaccess.install.hardening import network_policy_manifest
+
+    ours = acme_prod.one("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    manifest = network_policy_manifest()
+
+    def typed() -> None:
+        k8s.networking.v1.NetworkPolicy(
+            ours.name, metadata=manifest["metadata"], spec=manifest["spec"]
+        )
+
+    reference = run_in_stack("acme-prod", typed, config={}).one(ours.typ)
+    assert ours.inputs == reference.inputs
+    assert ours.inputs["kind"] == "NetworkPolicy"
+    assert ours.aliases == reference.aliases
+    assert ours.aliases  # the typed class's alias is carried over, not lost

@@ -71,6 +71,8 @@ def test_json(fake: FakeTailscale, registry: Path) -> None:
     result = run_cli("fleet", "--json", "--customers", str(registry))
     assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
+    # Streamed piece by piece, yet laid out exactly as one `json.dumps(indent=2)` would print it.
+    assert result.stdout == json.dumps(document, indent=2) + "\n"
     assert document["summary"]["environments"] == 5
     assert document["summary"]["ok"] is False
     assert document["summary"]["clientsNotPinned"] == ["acme-staging-kube"]

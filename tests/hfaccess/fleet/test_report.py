@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from hfaccess.fleet import versions
-from hfaccess.fleet.output import report_document
-from hfaccess.fleet.report import FleetReport, build_fleet
+from hfaccess.fleet.output import report_document, report_json_chunks
+from hfaccess.fleet.report import FleetReport, build_fleet, verdict
 from hfaccess.fleet.versions import parse_version, version_status
 from hfaccess.install import chart
 from hfaccess.registry.loader import load_registry
@@ -183,3 +185,35 @@ def test_pinned_client_version_follows_a_chart_upgrade(monkeypatch: pytest.Monke
     upgraded = importlib.reload(versions)
     assert upgraded.PINNED_CLIENT_VERSION == "1.98.0"
     assert upgraded.version_status("1.96.5-t1234") == "older"
+
+
+def streamed(report: FleetReport) -> str:
+    return "".join(report_json_chunks(report, verdict(report)))
+
+
+def test_streamed_json_is_the_document_byte_for_byte(tmp_path: Path) -> None:
+    report = fleet(tmp_path)
+    assert report.rows
+    assert report.unexplained
+    assert streamed(report) == json.dumps(report_document(report), indent=2)
+
+
+def test_streamed_json_of_an_empty_fleet(tmp_path: Path) -> None:
+    report = replace(fleet(tmp_path), rows=(), unexplained=())
+    text = streamed(report)
+    assert text == json.dumps(report_document(report), indent=2)
+    assert '"environments": [],' in text
+
+
+def test_streamed_json_escapes_like_json_dumps(tmp_path: Path) -> None:
+    report = fleet(tmp_path)
+    odd = replace(report.rows[0], problems=('a "quoted"\nline, ünïcode \\ and \t tab',))
+    report = replace(report, rows=(odd, *report.rows[1:]), pinned_version="1.96.5\n")
+    assert streamed(report) == json.dumps(report_document(report), indent=2)
+
+
+def test_streaming_yields_one_piece_per_environment(tmp_path: Path) -> None:
+    report = fleet(tmp_path)
+    pieces = list(report_json_chunks(report, verdict(report)))
+    assert len(pieces) >= len(report.rows) + len(report.unexplained)
+    assert all(len(p) < len(streamed(report)) // 2 for p in pieces)
