@@ -11,16 +11,18 @@ Secrets never reach an artifact: builders put placeholders where a secret would 
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hfaccess.install.artifacts import environment_artifacts, environment_warnings
 from hfaccess.policy.artifacts import tailnet_artifacts
 from hfaccess.policy.elevation import unrecorded_admin_notes
+from hfaccess.registry.errors import InputError, InvalidInput
 from hfaccess.registry.stacks import EnvironmentStack, StackRef, TailnetStack
 from hfaccess.registry.tailnet_settings import settings_warnings
 from hfaccess.registry.workspace import AccessModel
@@ -171,14 +173,19 @@ def render_into(
     nested: bool,
     prune: bool,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> RenderSummary:
     """Render `stacks` one at a time and put them in place only if every one rendered.
 
     nested: each stack into OUT/<stack>/; else the single stack into OUT itself.
     prune: remove OUT/<name>/ render outputs of stacks not rendered now (`render --all`).
+    workers: processes rendering at once (None: one per available core, for large runs only).
+    The output is the same whatever the number of workers: each stack's files depend on the
+    stack and the model alone, and stacks are put in place in the order given.
     Raises InvalidInput (and leaves OUT untouched) when any stack is refused.
     """
     summary = RenderSummary()
+    stacks = list(stacks)
     # Per stack, unrecorded_admin_notes would scan the registry each time: quadratic.
     unrecorded: dict[str, list[str]] = {}
     for note in unrecorded_admin_notes(model.registry, model.highflame):
@@ -188,13 +195,13 @@ def render_into(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.render-", dir=parent))
     try:
         staged: list[_Staged] = []
-        for stack in stacks:
-            target = out_dir / stack.name if nested else out_dir
-            staged.append(_stage(stack.name, render_stack(stack, model), target, staging))
-            if isinstance(stack, EnvironmentStack):  # as render_warnings, notes computed once
-                summary.warnings += environment_warnings(stack.ref)
-                summary.warnings += unrecorded.get(stack.name, [])
-            summary.stacks += 1
+        for batch in _staged_batches(_Job(stacks, model, out_dir, staging, nested), workers):
+            for stack, item in batch:
+                staged.append(item)
+                if isinstance(stack, EnvironmentStack):  # as render_warnings, notes computed once
+                    summary.warnings += environment_warnings(stack.ref)
+                    summary.warnings += unrecorded.get(stack.name, [])
+                summary.stacks += 1
             if progress is not None:
                 progress(summary.stacks)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -207,6 +214,77 @@ def render_into(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return summary
+
+
+# Stacks per task handed to a worker: large enough that passing results back costs little,
+# small enough that progress moves and both cores stay busy to the end.
+_BATCH = 50
+# Below this many stacks a pool costs more (fork, start-up) than it saves.
+_POOL_THRESHOLD = 400
+
+_Batch = list[tuple[StackRef, _Staged]]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs, inherited through fork (never pickled): the model is large."""
+
+    stacks: list[StackRef]
+    model: AccessModel
+    out_dir: Path
+    staging: Path
+    nested: bool
+
+
+# The job of the pool being run, set before its workers fork (they read it, never pickle it).
+_current: list[_Job] = []
+
+
+def _render_batch(job: _Job, start: int, end: int) -> _Batch:
+    batch: _Batch = []
+    for stack in job.stacks[start:end]:
+        target = job.out_dir / stack.name if job.nested else job.out_dir
+        artifacts = render_stack(stack, job.model)
+        batch.append((stack, _stage(stack.name, artifacts, target, job.staging)))
+    return batch
+
+
+def _worker_batch(bounds: tuple[int, int]) -> _Batch | tuple[InputError, ...]:
+    try:
+        return _render_batch(_current[-1], *bounds)
+    except InvalidInput as exc:  # its pickled form would lose the errors: send them
+        return exc.errors
+
+
+def default_workers() -> int:
+    """Processes `render` uses for a large run: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _staged_batches(job: _Job, workers: int | None) -> Iterator[_Batch]:
+    """Each batch of stacks rendered and staged, in order; in a pool of forked workers when
+    there are several cores and enough stacks (workers=1: one at a time, in this process)."""
+    stacks = job.stacks
+    bounds = [(i, min(i + _BATCH, len(stacks))) for i in range(0, len(stacks), _BATCH)]
+    count = default_workers() if workers is None else workers
+    if workers is None and len(stacks) < _POOL_THRESHOLD:
+        count = 1
+    if count <= 1 or len(bounds) <= 1 or "fork" not in mp.get_all_start_methods():
+        for start, end in bounds:
+            yield _render_batch(job, start, end)
+        return
+    _current.append(job)
+    try:
+        with mp.get_context("fork").Pool(min(count, len(bounds))) as pool:
+            for result in pool.imap(_worker_batch, bounds):
+                if isinstance(result, tuple):
+                    raise InvalidInput(result)
+                yield result
+    finally:
+        _current.pop()
 
 
 def _put_in_place(item: _Staged) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from hfaccess.cli.common import (
     gated_model_or_exit,
     out,
 )
+from hfaccess.policy.gate import policy_checked_once
 from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.stacks import StackIndex, TailnetStack, UnknownStackError
 from hfaccess.render import render_into, tailnet_settings_warnings
@@ -50,7 +52,24 @@ def render(
 
     Every stack renders before anything is written: one refusal writes nothing at all.
     """
-    model = gated_model_or_exit(customers, highflame)  # the same gate as validate
+    with policy_checked_once():  # the gate's policy is the tailnet stack's: checked once
+        _render(out_dir, stack, all_stacks, customers, highflame)
+
+
+def _render(
+    out_dir: Path, stack: list[str] | None, all_stacks: bool, customers: Path, highflame: Path
+) -> None:
+    # A large registry takes seconds to read and check: say so if it does (never on short runs).
+    notice = threading.Timer(
+        PROGRESS_EVERY_SECONDS,
+        lambda: err.print("render: reading and checking the registry ...", markup=False),
+    )
+    notice.start()
+    try:
+        model = gated_model_or_exit(customers, highflame)  # the same gate as validate
+    finally:
+        notice.cancel()
+        notice.join()  # no thread left running when render forks its workers
     index = StackIndex(model.registry)  # built once: resolving N names is N look-ups
     names = index.names() if all_stacks else list(stack or [])
     if not names:

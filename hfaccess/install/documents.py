@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,12 +20,84 @@ def yaml_text(value: Any) -> str:
 
     Most stacks of one role carry the very same RBAC documents; an identical document (same
     JSON text, so same keys, order and scalar types) is emitted once per run, not per stack.
+    A mapping that differs between stacks only in a few entries (the Helm values: a hostname
+    and two tags) is emitted entry by entry, so the shared entries come from the same cache;
+    the text is byte-identical to emitting it whole (see `_split_text`).
     """
     try:
         key = json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return _emit(value)
-    return _emit_json(key)
+    return _document(key)
+
+
+@functools.lru_cache(maxsize=256)
+def _document(key: str) -> str:
+    value = json.loads(key)
+    if isinstance(value, dict) and value:
+        split = _split_text(value, 0)
+        if split is not None:
+            return split
+    return _emit(value)
+
+
+def emit_whole(value: Any) -> str:
+    """The reference emission (one libyaml pass, no cache, no split): what `yaml_text` equals."""
+    return _emit(value)
+
+
+# Splitting may only change how the text is produced, never the text: a block mapping's entry
+# is emitted exactly as at the root, indented, as long as no line comes near the line width
+# (where the emitter would fold a scalar depending on its column) and no scalar spans lines.
+_SPLIT_DEPTH = 2
+_SAFE_LINE = 80  # well below the emitter's width of 100
+_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
+
+
+def _split_text(mapping: dict[Any, Any], depth: int) -> str | None:
+    parts: list[str] = []
+    for key, child in mapping.items():
+        if not (isinstance(key, str) and _PLAIN_KEY.match(key)):
+            return None
+        try:
+            encoded = json.dumps({key: child}, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        if isinstance(child, dict) and child and depth < _SPLIT_DEPTH:
+            text = _nested_entry(encoded, depth)  # a repeated subtree: one cache look-up
+        else:
+            text = _indented(encoded, depth)
+        if text is None:
+            return None
+        parts.append(text)
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _nested_entry(encoded: str, depth: int) -> str | None:
+    """`key:` then its mapping's entries one level deeper (`encoded`: `{key: mapping}`)."""
+    ((key, child),) = json.loads(encoded).items()
+    head = _indented(json.dumps({key: 0}), depth)  # the key as the emitter writes it
+    if head is None or not head.endswith(": 0\n"):
+        return None
+    inner = _split_text(child, depth + 1)
+    if inner is None:
+        return None
+    return head.removesuffix(" 0\n") + "\n" + inner
+
+
+@functools.lru_cache(maxsize=1024)
+def _indented(encoded: str, depth: int) -> str | None:
+    if not encoded.isascii() or "\\" in encoded:
+        return None  # escapes (a newline, a quote) or non-ASCII: leave such text to one pass
+    text = _emit_json(encoded)
+    indent = "  " * depth
+    lines = text.splitlines(keepends=True)
+    if any(len(line) + len(indent) > _SAFE_LINE for line in lines):
+        return None
+    if any(not line.startswith((" ", "-")) for line in lines[1:]):
+        return None  # a second line at the root: a scalar spanning lines, or not one entry
+    return "".join(indent + line for line in lines)
 
 
 def _emit(value: Any) -> str:

@@ -1,0 +1,142 @@
+"""`render --all` is the same whatever its speed-ups: forked workers, split YAML emission and
+per-run caches change how the files are produced, never a byte of them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synthetic import write_registry
+from hfaccess.install.documents import emit_whole, yaml_text
+from hfaccess.registry.errors import InvalidInput
+from hfaccess.registry.stacks import StackIndex, StackRef
+from hfaccess.registry.workspace import AccessModel, load_model
+from hfaccess.render import render_into
+from tests.support.files import REPO
+
+HIGHFLAME = REPO / "tailnet" / "highflame.yaml"
+
+
+def _files(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under `root`: content and permission bits."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            found[path.relative_to(root).as_posix()] = (path.read_bytes(), path.stat().st_mode)
+    return found
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[AccessModel, list[StackRef]]:
+    customers = write_registry(tmp_path_factory.mktemp("registry") / "customers", 50)
+    model = load_model(customers, HIGHFLAME)
+    index = StackIndex(model.registry)
+    return model, [index.parse(name) for name in index.names()]
+
+
+def test_a_parallel_render_equals_the_straightforward_one(
+    generated: tuple[AccessModel, list[StackRef]], tmp_path: Path
+) -> None:
+    model, stacks = generated
+    assert len(stacks) > 90  # about two stacks per customer, and the tailnet
+    one = render_into(tmp_path / "one", stacks, model, nested=True, prune=True, workers=1)
+    two = render_into(tmp_path / "two", stacks, model, nested=True, prune=True, workers=2)
+    files = _files(tmp_path / "one")
+    assert files == _files(tmp_path / "two")
+    assert len(files) == len(one.files) == len(two.files) > 5 * len(stacks)
+    assert one.warnings == two.warnings
+    assert (one.stacks, one.changed) == (two.stacks, two.changed)
+    assert not list(tmp_path.glob(".*.render-*")), "staging directories are removed"
+
+
+def test_each_rendered_yaml_file_is_what_one_emitter_pass_writes(
+    generated: tuple[AccessModel, list[StackRef]], tmp_path: Path
+) -> None:
+    """The split, cached emission against a plain libyaml pass over the parsed documents."""
+    model, stacks = generated
+    render_into(tmp_path / "out", stacks, model, nested=True, prune=True, workers=2)
+    checked = 0
+    emitted = ("helm-values.yaml", "rbac.yaml", "exposures.yaml", "hardening.yaml")
+    for path in sorted(p for p in (tmp_path / "out").rglob("*.yaml") if p.name in emitted):
+        text = path.read_text(encoding="utf-8")
+        body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+        documents = list(yaml.safe_load_all(body))
+        assert body == "---\n".join(emit_whole(doc) for doc in documents), path
+        checked += 1
+    assert checked > 3 * len(stacks) // 2
+
+
+def test_a_refusal_in_a_worker_writes_nothing(
+    generated: tuple[AccessModel, list[StackRef]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hfaccess import render
+    from hfaccess.registry.errors import InputError
+
+    model, stacks = generated
+    refused = stacks[-1].name
+    original = render.render_stack
+
+    def refusing(stack: StackRef, model: AccessModel) -> dict[str, str]:
+        if stack.name == refused:
+            raise InvalidInput([InputError(f"{refused}.yaml", "exposures", "conflict")])
+        return original(stack, model)
+
+    monkeypatch.setattr(render, "render_stack", refusing)  # inherited by the forked workers
+    out = tmp_path / "out"
+    with pytest.raises(InvalidInput) as caught:
+        render_into(out, stacks, model, nested=True, prune=True, workers=2)
+    assert [str(e) for e in caught.value.errors] == [f"{refused}.yaml: exposures: conflict"]
+    assert not out.exists()
+    assert os.listdir(tmp_path) == []
+
+
+_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC._/-0123456789", min_size=1, max_size=12)
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=120),
+    st.sampled_from(["yes", "no", "on", "010", "1:30", "tag:x", "~", "- a", "a: b", "null"]),
+)
+_values: Any = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=5)),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _values, min_size=1, max_size=6))
+def test_yaml_text_equals_one_emitter_pass(value: dict[str, Any]) -> None:
+    assert yaml_text(value) == emit_whole(value)
+
+
+def test_the_policy_is_checked_once_per_render(
+    generated: tuple[AccessModel, list[StackRef]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hfaccess.policy import gate
+
+    model, _ = generated
+    calls: list[AccessModel] = []
+    original = gate._checked_policy
+
+    def counting(model: AccessModel) -> tuple[dict[str, Any], str]:
+        calls.append(model)
+        return original(model)
+
+    monkeypatch.setattr(gate, "_checked_policy", counting)
+    with gate.policy_checked_once():
+        first = gate.checked_policy(model)
+        assert gate.checked_policy(model) is first
+    assert len(calls) == 1
+    assert gate.checked_policy(model) == first  # outside the block: checked again
+    assert len(calls) == 2
