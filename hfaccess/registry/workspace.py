@@ -44,26 +44,33 @@ def load_model(
 ) -> AccessModel:
     """Load registry and Highflame file; raise InvalidInput with the errors of both."""
     errors: list[InputError] = []
-    registry = config = None
+    registry = None
     try:
         registry = load_registry(customers)
     except InvalidInput as exc:
         errors.extend(exc.errors)
+    return _with_highflame(registry, errors, highflame)
+
+
+def _with_highflame(
+    registry: Registry | None, errors: list[InputError], highflame: Path
+) -> AccessModel:
+    """The model from a loaded registry (None: its errors are in `errors`) and Highflame's file.
+
+    Break-glass engineers must be SRE members, and break-glass needs recording: those cross-file
+    rules run once both files loaded. Raises InvalidInput with every error of both files.
+    """
+    config = None
     try:
         config = load_highflame(highflame)
     except InvalidInput as exc:
         errors.extend(exc.errors)
     if registry is not None and config is not None:
-        errors.extend(_elevation_errors(registry, config, highflame))
+        errors.extend(elevation_input_errors(registry, config, highflame.as_posix()))
     raise_if_any(errors)
     if registry is None or config is None:  # pragma: no cover - raise_if_any raised already
         raise InvalidInput(errors)
     return AccessModel(registry, config, highflame.as_posix())
-
-
-def _elevation_errors(registry: Registry, config: HighflameConfig, path: Path) -> list[InputError]:
-    """Break-glass engineers must be SRE members, and break-glass needs recording."""
-    return elevation_input_errors(registry, config, path.as_posix())
 
 
 def check_stack_files(root: Path, registry: Registry) -> tuple[list[InputError], list[str]]:
@@ -117,7 +124,7 @@ def load_stack_model(customers: Path, highflame: Path, stack: str) -> AccessMode
     of the registry, only the stack's customer and the files that could collide with it.
     """
     errors: list[InputError] = []
-    registry = config = None
+    registry = None
     try:
         registry = load_stack_registry(customers, stack)
     except InvalidInput as exc:
@@ -125,13 +132,4 @@ def load_stack_model(customers: Path, highflame: Path, stack: str) -> AccessMode
     else:
         if registry is None:
             return None
-    try:
-        config = load_highflame(highflame)
-    except InvalidInput as exc:
-        errors.extend(exc.errors)
-    if registry is not None and config is not None:
-        errors.extend(_elevation_errors(registry, config, highflame))
-    raise_if_any(errors)
-    if registry is None or config is None:  # pragma: no cover - raise_if_any raised already
-        raise InvalidInput(errors)
-    return AccessModel(registry, config, highflame.as_posix())
+    return _with_highflame(registry, errors, highflame)
