@@ -41,6 +41,7 @@ def helm_values_text(plan: InstallPlan) -> str:
             "<...> placeholders stand for credential values supplied at install time",
             "(--set-string, see INSTALL.md); no secret is ever written to this file.",
         ],
+        varying=True,
     )
 
 

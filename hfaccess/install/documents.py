@@ -41,6 +41,19 @@ def _document(key: str) -> str:
     return _emit(value)
 
 
+def yaml_text_varying(value: Any) -> str:
+    """`yaml_text` for a document that differs from stack to stack (the Helm values).
+
+    Equal to `yaml_text(value)`, without its whole-document JSON key and re-parse, which never
+    pay off for a document seen once: the entries are looked up where they are.
+    """
+    if value.__class__ is dict and value:
+        split = _split_live(value, 0)
+        if split is not None:
+            return split
+    return yaml_text(value)
+
+
 def emit_whole(value: Any) -> str:
     """The reference emission (one libyaml pass, no cache, no split): what `yaml_text` equals."""
     return _emit(value)
@@ -86,6 +99,68 @@ def _nested_entry(encoded: str, depth: int) -> str | None:
     return head.removesuffix(" 0\n") + "\n" + inner
 
 
+def _split_live(mapping: dict[Any, Any], depth: int) -> str | None:
+    """`_split_text` on the built value itself: no JSON text of the whole value, no re-parse.
+
+    The same entries, the same checks (`_head`, `_indented`) and so the same text; only the
+    cache keys differ: a scalar entry is looked up by its key, type and value, a list or mapping
+    entry by its JSON text (as in `_split_text`). None where `_split_text` might also give up.
+    """
+    parts: list[str] = []
+    for key, child in mapping.items():
+        if not (key.__class__ is str and _PLAIN_KEY.match(key)):
+            return None
+        cls = child.__class__
+        if cls is dict and child and depth < _SPLIT_DEPTH:
+            head = _head(key, depth)
+            if head is None:
+                return None
+            inner = _split_live(child, depth + 1)
+            if inner is None:
+                return None
+            parts.append(head)
+            parts.append(inner)
+            continue
+        if cls is str or cls is bool or cls is int or child is None:
+            scalar = (key, cls, child, depth)
+            text = _scalar_entries.get(scalar, _MISSING)
+            if text is _MISSING:
+                text = _encoded_entry(key, child, depth)
+                if len(_scalar_entries) >= _SCALAR_ENTRIES_MAX:
+                    _scalar_entries.clear()
+                _scalar_entries[scalar] = text
+        elif cls is list or cls is dict:
+            text = _encoded_entry(key, child, depth)
+        else:
+            return None  # floats, tuples, other types: left to the JSON round trip
+        if text is None:
+            return None
+        parts.append(text)
+    return "".join(parts)
+
+
+_MISSING: Any = object()
+_SCALAR_ENTRIES_MAX = 4096
+_scalar_entries: dict[tuple[str, type, Any, int], str | None] = {}
+
+
+def _encoded_entry(key: str, child: Any, depth: int) -> str | None:
+    try:
+        encoded = json.dumps({key: child}, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    return _indented(encoded, depth)
+
+
+@functools.lru_cache(maxsize=1024)
+def _head(key: str, depth: int) -> str | None:
+    """`key:` of a nested mapping, as `_nested_entry` writes it."""
+    head = _indented(json.dumps({key: 0}), depth)
+    if head is None or not head.endswith(": 0\n"):
+        return None
+    return head.removesuffix(" 0\n") + "\n"
+
+
 @functools.lru_cache(maxsize=1024)
 def _indented(encoded: str, depth: int) -> str | None:
     if not encoded.isascii() or "\\" in encoded:
@@ -116,7 +191,13 @@ def comment_block(lines: Iterable[str]) -> str:
     return "".join(f"# {line}".rstrip() + "\n" for line in lines)
 
 
-def yaml_documents(documents: Sequence[Any], header: Iterable[str] = ()) -> str:
-    """Several documents separated by `---`, after a comment header."""
-    body = "---\n".join(yaml_text(doc) for doc in documents)
+def yaml_documents(
+    documents: Sequence[Any], header: Iterable[str] = (), *, varying: bool = False
+) -> str:
+    """Several documents separated by `---`, after a comment header.
+
+    `varying`: the documents differ between stacks (`yaml_text_varying`); same text either way.
+    """
+    text = yaml_text_varying if varying else yaml_text
+    body = "---\n".join(text(doc) for doc in documents)
     return comment_block(header) + body

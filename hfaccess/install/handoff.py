@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Final
 
 from hfaccess.credentials import CredentialSpec
 from hfaccess.install import chart
@@ -25,7 +25,7 @@ from hfaccess.install.handoff_revoke import (
     RevocationCommands,
     revocation_commands,
 )
-from hfaccess.install.handoff_template import TEMPLATE, render
+from hfaccess.install.handoff_template import TEMPLATE, render_cached
 from hfaccess.install.hardening import (
     NETWORK_POLICY_NAME,
     NON_ROOT_ID,
@@ -160,13 +160,23 @@ class HandoffContext:
         return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
+CHART_FACTS: Final = ChartFacts()
+
+
 def _shell_key(key: str) -> str:
     """Single-quote a `--set-string` key only when it holds a backslash (escaped dots)."""
     return f"'{key}'" if "\\" in key else key
 
 
-def helm_command(plan: InstallPlan) -> list[str]:
-    """The `helm upgrade --install` lines, credential values read from shell variables."""
+def helm_command(
+    plan: InstallPlan, overrides: Sequence[tuple[str, str]] | None = None
+) -> list[str]:
+    """The `helm upgrade --install` lines, credential values read from shell variables.
+
+    `overrides`: `credential_overrides(plan.ref)` when the caller already has them.
+    """
+    if overrides is None:
+        overrides = credential_overrides(plan.ref)
     lines = [
         f"helm upgrade --install {chart.RELEASE_NAME} {chart.CHART_NAME} \\",
         f"  --repo {chart.CHART_REPOSITORY} --version {chart.CHART_VERSION} \\",
@@ -174,17 +184,18 @@ def helm_command(plan: InstallPlan) -> list[str]:
         "  --values helm-values.yaml \\",
         "  --post-renderer ./post-render.sh \\",
     ]
-    lines.extend(
-        f'  --set-string {_shell_key(key)}="${{{var}}}" \\'
-        for key, var in credential_overrides(plan.ref)
-    )
+    lines.extend(f'  --set-string {_shell_key(key)}="${{{var}}}" \\' for key, var in overrides)
     lines.append(f"  --atomic --wait --timeout {chart.RELEASE_TIMEOUT_SECONDS}s")
     return lines
 
 
-def credential_reads(plan: InstallPlan) -> list[str]:
+def credential_reads(
+    plan: InstallPlan, overrides: Sequence[tuple[str, str]] | None = None
+) -> list[str]:
     """`read` lines that put each credential value into a shell variable (the secret hidden)."""
-    variables = sorted({var for _, var in credential_overrides(plan.ref)})
+    if overrides is None:
+        overrides = credential_overrides(plan.ref)
+    variables = sorted({var for _, var in overrides})
     secret = CREDENTIAL_VARIABLES["client_secret"]
     return [f"read -r{'s' if var == secret else ''}p '{var}: ' {var}; echo" for var in variables]
 
@@ -246,6 +257,7 @@ def handoff_context(
     ref = plan.ref
     customer = ref.customer.name
     installed = plan.active and values_text is not None and rbac_text is not None
+    overrides = credential_overrides(ref)
     return HandoffContext(
         customer=customer,
         environment=ref.name,
@@ -264,10 +276,10 @@ def handoff_context(
         operator_subject=names.OPERATOR_SERVICE_ACCOUNT_SUBJECT,
         api_server_proxy_mode=API_SERVER_PROXY_MODE,
         log_upload=ref.environment.log_upload,
-        chart=ChartFacts(),
+        chart=CHART_FACTS,
         credential=_credential(plan, spec),
-        credential_reads=tuple(credential_reads(plan)),
-        helm_command=tuple(helm_command(plan)),
+        credential_reads=tuple(credential_reads(plan, overrides)),
+        helm_command=tuple(helm_command(plan, overrides)),
         values_yaml=_code_text(values_text),
         rbac_yaml=_code_text(rbac_text),
         exposures_yaml=_code_text(exposures_text),
@@ -307,4 +319,4 @@ def install_guide(
     context = handoff_context(
         plan, spec, values_text, rbac_text, exposures_text, access_roles=access_roles
     )
-    return render(TEMPLATE, context.as_mapping()).rstrip("\n") + "\n"
+    return render_cached(TEMPLATE, context.as_mapping()).rstrip("\n") + "\n"

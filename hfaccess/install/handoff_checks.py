@@ -7,6 +7,7 @@ images, the role's `can-i` answers), never retyped; the words around them live i
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from hfaccess.install.rbac import BINDING_NAME, PART_OF, PART_OF_LABEL
 from hfaccess.install.roles import CHECKS
 from hfaccess.install.values import API_SERVER_PROXY_MODE, CREDENTIAL_ANNOTATION
 from hfaccess.registry import names
-from hfaccess.registry.models import CredentialKind
+from hfaccess.registry.models import ClusterRole, CredentialKind
 
 NS = chart.RELEASE_NAMESPACE
 DEPLOY = f"deployment/{chart.OPERATOR_DEPLOYMENT}"
@@ -84,11 +85,17 @@ def impersonation_checks(plan: InstallPlan) -> list[str]:
 
 def can_i_checks(plan: InstallPlan) -> list[str]:
     """`kubectl auth can-i` lines for the plan's role, each with the answer it must give."""
-    checks = CHECKS[plan.role]
+    return list(_can_i_lines(plan.role))
+
+
+@functools.cache
+def _can_i_lines(role: ClusterRole) -> tuple[str, ...]:
+    """The lines of one role (the same for every environment with that role)."""
+    checks = CHECKS[role]
     width = max(len(check.command()) for check in checks)
-    return [
+    return tuple(
         f"{check.command().ljust(width)}  # {'yes' if check.expected else 'no'}" for check in checks
-    ]
+    )
 
 
 def audit_query() -> str:

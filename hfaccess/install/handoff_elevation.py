@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
-from hfaccess.install.handoff_template import ELEVATION_TEMPLATE, render
+from hfaccess.install.handoff_template import ELEVATION_TEMPLATE, render_cached
 from hfaccess.install.plan import InstallPlan
 from hfaccess.install.rbac import BINDING_NAME, ELEVATED_BINDING_NAME, bound_role_name
 from hfaccess.policy.elevation import RECORDER_PORT, elevated_group, recorded_customers
@@ -102,5 +102,6 @@ def access_roles_section(
     plan: InstallPlan, registry: Registry, highflame: HighflameConfig
 ) -> list[str]:
     """The `## Standing and time-boxed access` section of one active environment, as lines."""
-    text = render(ELEVATION_TEMPLATE, access_roles_context(plan, registry, highflame).as_mapping())
+    context = access_roles_context(plan, registry, highflame)
+    text = render_cached(ELEVATION_TEMPLATE, context.as_mapping())
     return text.removesuffix("\n").split("\n")

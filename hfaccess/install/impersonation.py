@@ -23,6 +23,7 @@ silently overwritten.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
@@ -144,6 +145,12 @@ def narrow_documents(documents: Sequence[Any], groups: Sequence[str]) -> list[An
 
 def kustomization_text(groups: Sequence[str]) -> str:
     """kustomization.yaml: Helm's output plus the JSON patch (JSON is YAML, and exact)."""
+    return _kustomization_text(tuple(groups))
+
+
+@functools.lru_cache(maxsize=256)
+def _kustomization_text(groups: tuple[str, ...]) -> str:
+    """The text for `groups` (almost every stack has the same groups: built once per run)."""
     patch = [
         {"op": "test", "path": "/rules", "value": CHART_RULES},
         {"op": "replace", "path": "/rules", "value": impersonation_rules(groups)},

@@ -108,13 +108,21 @@ def _helm_key(path: tuple[str, ...]) -> str:
     return ".".join(part.replace(".", "\\.") for part in path)
 
 
-def _leaves(value: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
-    if isinstance(value, dict):
-        found: list[tuple[tuple[str, ...], Any]] = []
-        for key, child in value.items():
-            found.extend(_leaves(child, (*path, str(key))))
-        return found
-    return [(path, value)]
+def _marker_leaves(
+    value: dict[Any, Any],
+    markers: frozenset[str],
+    path: tuple[str, ...],
+    found: list[tuple[str, str]],
+) -> None:
+    """Append (`--set-string` key, marker) for each leaf of `value` that is one of `markers`.
+
+    Mappings are walked in order; any other value (a list, a number) is a leaf.
+    """
+    for key, child in value.items():
+        if isinstance(child, dict):
+            _marker_leaves(child, markers, (*path, str(key)), found)
+        elif isinstance(child, str) and child in markers:
+            found.append((_helm_key((*path, str(key))), child))
 
 
 def credential_overrides(ref: EnvironmentRef) -> list[tuple[str, str]]:
@@ -130,9 +138,9 @@ def credential_overrides(ref: EnvironmentRef) -> list[tuple[str, str]]:
         if kind is CredentialKind.FEDERATED
         else ChartCredential(kind, variables["client_id"], client_secret=variables["client_secret"])
     )
-    marker_names = set(variables.values())
-    return [
-        (_helm_key(path), leaf)
-        for path, leaf in _leaves(helm_values(ref, markers), ())
-        if isinstance(leaf, str) and leaf in marker_names
-    ]
+    found: list[tuple[str, str]] = []
+    _marker_leaves(helm_values(ref, markers), _MARKERS, (), found)
+    return found
+
+
+_MARKERS: Final = frozenset(CREDENTIAL_VARIABLES.values())

@@ -14,7 +14,7 @@ from importlib.resources import files
 from typing import Any
 
 import pytest
-from jinja2 import StrictUndefined, UndefinedError, meta
+from jinja2 import StrictUndefined, UndefinedError, meta, nodes
 
 from hfaccess.credentials import credential_spec
 from hfaccess.install.artifacts import (
@@ -29,7 +29,13 @@ from hfaccess.install.handoff_elevation import (
     access_roles_context,
     access_roles_section,
 )
-from hfaccess.install.handoff_template import ELEVATION_TEMPLATE, TEMPLATE, environment, render
+from hfaccess.install.handoff_template import (
+    ELEVATION_TEMPLATE,
+    TEMPLATE,
+    environment,
+    render,
+    render_cached,
+)
 from hfaccess.install.plan import InstallPlan, install_plan
 from hfaccess.registry.models import EnvironmentRef
 from tests.support.files import REPO
@@ -176,3 +182,78 @@ def test_the_templates_ship_in_the_package() -> None:
     patterns = config["tool"]["setuptools"]["package-data"]["hfaccess.install"]
     for name in shipped:
         assert any(fnmatch.fnmatch(f"templates/{name}", pattern) for pattern in patterns), name
+
+
+# What a template may do with the context for `render_cached` to be exact: print a value,
+# join values, test whether a value is empty (If, Not, And, Or, selectattr/rejectattr without a
+# test), loop over a tuple, include another template. No comparison, arithmetic, slicing, call,
+# test (`is ...`) or other filter: each of those could see a token instead of the string.
+_SHAPE_SAFE_NODES = {
+    nodes.TemplateData,
+    nodes.Output,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Const,
+    nodes.If,
+    nodes.Not,
+    nodes.And,
+    nodes.Or,
+    nodes.For,
+    nodes.Tuple,
+    nodes.Include,
+    nodes.Filter,
+}
+_SHAPE_SAFE_FILTERS = {"join", "list", "selectattr", "rejectattr"}
+
+
+@pytest.mark.parametrize("name", sorted({*_install_templates(), ELEVATION_TEMPLATE}))
+def test_templates_only_print_join_or_test_strings(name: str) -> None:
+    env = environment()
+    assert env.loader is not None
+    source = env.loader.get_source(env, name)[0]
+    assert "\x00" not in source
+    assert "\x01" not in source
+    for node in env.parse(source).find_all(nodes.Node):
+        assert type(node) in _SHAPE_SAFE_NODES, (name, node)
+        if isinstance(node, nodes.Filter):
+            assert node.name in _SHAPE_SAFE_FILTERS, (name, node.name)
+            if node.name in {"selectattr", "rejectattr"}:
+                assert len(node.args) == 1, (name, node)  # truthiness of one attribute only
+
+
+@pytest.mark.parametrize("stack", sorted(REFS))
+def test_the_cached_render_is_the_plain_render(stack: str) -> None:
+    """Every environment's INSTALL.md and access section, rendered both ways, twice."""
+    plan, context = _context(REFS[stack])
+    mapping = context.as_mapping()
+    assert render_cached(TEMPLATE, mapping) == render(TEMPLATE, mapping)
+    assert render_cached(TEMPLATE, mapping) == render(TEMPLATE, mapping)
+    if plan.active:
+        model = sample_model()
+        roles = access_roles_context(plan, model.registry, model.highflame).as_mapping()
+        assert render_cached(ELEVATION_TEMPLATE, roles) == render(ELEVATION_TEMPLATE, roles)
+
+
+def test_stacks_of_one_shape_each_get_their_own_strings() -> None:
+    """Same shape, different names: the second render reuses the first's text, not its names."""
+    first = make_ref({"exposures": {"web": {"namespace": "a", "service": "web", "port": 80}}})
+    second = make_ref(
+        {"exposures": {"api": {"namespace": "b-ns", "service": "api", "port": 8080}}},
+        customer="umbrella",
+    )
+    texts = []
+    for ref in (first, second):
+        mapping = _context(ref)[1].as_mapping()
+        text = render_cached(TEMPLATE, mapping)
+        assert text == render(TEMPLATE, mapping)
+        texts.append(text)
+    assert "umbrella" not in texts[0]
+    assert "umbrella-prod-kube" in texts[1]
+    assert "initech" not in texts[1]
+
+
+def test_a_context_the_walk_does_not_know_is_rendered_plainly() -> None:
+    """A list (or any mutable or unknown value) in the context: no shape, the plain render."""
+    mapping = _context(sample_refs()["acme-prod"])[1].as_mapping()
+    mapping["can"] = list(mapping["can"])
+    assert render_cached(TEMPLATE, mapping) == render(TEMPLATE, mapping)
