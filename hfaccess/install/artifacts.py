@@ -6,17 +6,16 @@ component applies; credential values are placeholders, never secrets.
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hfaccess.credentials import credential_spec
 from hfaccess.install import chart
-from hfaccess.install.documents import yaml_documents
+from hfaccess.install.documents import json_text, yaml_documents
 from hfaccess.install.handoff import install_guide
 from hfaccess.install.handoff_elevation import access_roles_section
 from hfaccess.install.impersonation import post_render_files
 from hfaccess.install.plan import InstallPlan, install_plan
-from hfaccess.install.values import placeholder_credential
+from hfaccess.install.values import placeholder_credential, placeholder_overrides
 from hfaccess.registry import names
 from hfaccess.registry.models import ClusterRole
 
@@ -30,8 +29,10 @@ CLUSTER_ADMIN_WARNING = (
 )
 
 
-def helm_values_text(plan: InstallPlan) -> str:
-    values = plan.values(placeholder_credential(plan.ref.environment.credentials))
+def helm_values_text(plan: InstallPlan, values: dict[str, Any] | None = None) -> str:
+    """`helm-values.yaml`; `values`: the plan's values with placeholders, if already built."""
+    if values is None:
+        values = placeholder_values(plan)
     return yaml_documents(
         [values],
         [
@@ -43,6 +44,11 @@ def helm_values_text(plan: InstallPlan) -> str:
         ],
         varying=True,
     )
+
+
+def placeholder_values(plan: InstallPlan) -> dict[str, Any]:
+    """The release's values with placeholders where credential values go."""
+    return plan.values(placeholder_credential(plan.ref.environment.credentials))
 
 
 def rbac_text(plan: InstallPlan) -> str:
@@ -99,15 +105,20 @@ def environment_artifacts(ref: EnvironmentRef, model: AccessModel) -> dict[str, 
     """File name -> content for one environment stack; InvalidInput if its exposures conflict."""
     plan = install_plan(ref, model.registry.sources.get(ref.customer.name))
     spec = credential_spec(ref)
-    files = {"oauth-client.json": json.dumps(spec.as_document(), indent=2) + "\n"}
+    files = {"oauth-client.json": json_text(spec.as_document()) + "\n"}
     values = rbac = exposures = None
+    overrides = None
     if plan.active:
-        values = files["helm-values.yaml"] = helm_values_text(plan)
+        built = placeholder_values(plan)
+        overrides = placeholder_overrides(built)
+        values = files["helm-values.yaml"] = helm_values_text(plan, built)
         rbac = files["rbac.yaml"] = rbac_text(plan)
         files["hardening.yaml"] = hardening_text(plan)
         files.update(post_render_files(plan.impersonation_groups))
         if plan.exposures:
             exposures = files["exposures.yaml"] = exposures_text(plan)
     roles = access_roles_section(plan, model.registry, model.highflame) if plan.active else []
-    files["INSTALL.md"] = install_guide(plan, spec, values, rbac, exposures, access_roles=roles)
+    files["INSTALL.md"] = install_guide(
+        plan, spec, values, rbac, exposures, access_roles=roles, overrides=overrides
+    )
     return files

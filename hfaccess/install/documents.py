@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import json.encoder
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -201,3 +202,81 @@ def yaml_documents(
     text = yaml_text_varying if varying else yaml_text
     body = "---\n".join(text(doc) for doc in documents)
     return comment_block(header) + body
+
+
+# JSON files (`oauth-client.json`): `json.dumps(value, indent=2)` is the pure-Python encoder,
+# about 20 times slower than the C one, for a small document whose shape (keys, list lengths)
+# is the same for every environment of one kind. It is written once per shape with a token in
+# place of each string, then each document's strings go where the tokens are, encoded by the
+# very function `json` encodes strings with.
+_JSON_TOKEN = re.compile('"@hf-([0-9]+)@"')
+_JSON_SHAPES_MAX = 256
+_json_shapes: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]] | None] = {}
+
+
+def json_text(value: Any) -> str:
+    """Exactly `json.dumps(value, indent=2)`, for a document of mappings, lists and scalars."""
+    shape: list[Any] = []
+    strings: list[str] = []
+    if not _json_walk(value, shape, strings):
+        return json.dumps(value, indent=2)
+    key = tuple(shape)
+    if key in _json_shapes:
+        found = _json_shapes[key]
+    else:
+        counter = [0]
+        parts = _JSON_TOKEN.split(json.dumps(_json_abstract(value, counter), indent=2))
+        order = tuple(int(index) for index in parts[1::2])
+        # A key that looks like a token would split where no string is: then no shortcut.
+        found = (tuple(parts[0::2]), order) if order == tuple(range(len(strings))) else None
+        if len(_json_shapes) >= _JSON_SHAPES_MAX:
+            _json_shapes.clear()
+        _json_shapes[key] = found
+    if found is None:
+        return json.dumps(value, indent=2)
+    texts, order = found
+    encode = json.encoder.encode_basestring_ascii  # what json.dumps encodes each string with
+    pieces = [texts[0]]
+    for index, text in zip(order, texts[1:], strict=True):
+        pieces.append(encode(strings[index]))
+        pieces.append(text)
+    return "".join(pieces)
+
+
+def _json_walk(value: Any, shape: list[Any], strings: list[str]) -> bool:
+    # Each value's part of the shape starts with its class: the shape reads back one way only.
+    cls = value.__class__
+    if cls is str:
+        strings.append(value)
+        shape.append(str)
+    elif cls is bool or cls is int or value is None:
+        shape.append(cls)
+        shape.append(value)
+    elif cls is list:
+        shape.append(list)
+        shape.append(len(value))
+        return all(_json_walk(item, shape, strings) for item in value)
+    elif cls is dict:
+        shape.append(dict)
+        for key, item in value.items():
+            if key.__class__ is not str:
+                return False
+            shape.append(key)
+            if not _json_walk(item, shape, strings):
+                return False
+        shape.append(None)
+    else:
+        return False  # floats (and anything else) are written the plain way
+    return True
+
+
+def _json_abstract(value: Any, counter: list[int]) -> Any:
+    cls = value.__class__
+    if cls is str:
+        counter[0] += 1
+        return f"@hf-{counter[0] - 1}@"
+    if cls is list:
+        return [_json_abstract(item, counter) for item in value]
+    if cls is dict:
+        return {key: _json_abstract(item, counter) for key, item in value.items()}
+    return value

@@ -252,12 +252,17 @@ def handoff_context(
     exposures_text: str | None,
     *,
     access_roles: Sequence[str] = (),
+    overrides: Sequence[tuple[str, str]] | None = None,
 ) -> HandoffContext:
-    """Every fact INSTALL.md quotes about `plan`'s environment (pure: no I/O)."""
+    """Every fact INSTALL.md quotes about `plan`'s environment (pure: no I/O).
+
+    `overrides`: `credential_overrides(plan.ref)`, when the caller has them already.
+    """
     ref = plan.ref
     customer = ref.customer.name
     installed = plan.active and values_text is not None and rbac_text is not None
-    overrides = credential_overrides(ref)
+    if overrides is None:
+        overrides = credential_overrides(ref)
     return HandoffContext(
         customer=customer,
         environment=ref.name,
@@ -314,9 +319,16 @@ def install_guide(
     exposures_text: str | None,
     *,
     access_roles: Sequence[str] = (),
+    overrides: Sequence[tuple[str, str]] | None = None,
 ) -> str:
     """The whole INSTALL.md of one environment (`access_roles`: standing vs time-boxed roles)."""
     context = handoff_context(
-        plan, spec, values_text, rbac_text, exposures_text, access_roles=access_roles
+        plan,
+        spec,
+        values_text,
+        rbac_text,
+        exposures_text,
+        access_roles=access_roles,
+        overrides=overrides,
     )
     return render_cached(TEMPLATE, context.as_mapping()).rstrip("\n") + "\n"

@@ -98,6 +98,12 @@ def _can_i_lines(role: ClusterRole) -> tuple[str, ...]:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _rules_json(groups: tuple[str, ...]) -> str:
+    """The narrowed impersonation rules as `kubectl ... -o jsonpath='{.rules}'` prints them."""
+    return json.dumps(impersonation_rules(groups), separators=(",", ":"))
+
+
 def audit_query() -> str:
     """A `jq` filter listing Highflame's requests in a Kubernetes API server audit log."""
     return (
@@ -110,7 +116,6 @@ def audit_query() -> str:
 def verify_commands(plan: InstallPlan) -> VerifyCommands:
     """The commands of one environment's verification."""
     expose_path = EXPOSE_ANNOTATION.replace(".", "\\.")
-    rules = impersonation_rules(plan.impersonation_groups)
     return VerifyCommands(
         pods=f"kubectl get pods -n {NS}",
         image=f"kubectl get {DEPLOY} -n {NS} -o jsonpath='{{..image}}'; echo",
@@ -127,7 +132,7 @@ def verify_commands(plan: InstallPlan) -> VerifyCommands:
         auth_proxy_rules=(
             f"kubectl get clusterrole {chart.AUTH_PROXY_BINDING} -o jsonpath='{{.rules}}'; echo"
         ),
-        expected_auth_proxy_rules=json.dumps(rules, separators=(",", ":")),
+        expected_auth_proxy_rules=_rules_json(tuple(plan.impersonation_groups)),
         impersonation=tuple(impersonation_checks(plan)),
         services=(
             f"kubectl get services -n {NS} -o custom-columns=NAME:.metadata.name,TYPE:.spec.type"

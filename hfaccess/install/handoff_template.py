@@ -58,7 +58,7 @@ class _Uncacheable(Exception):
     """A context value the shape walk does not know: render it the plain way."""
 
 
-_shapes: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
+_shapes: dict[tuple[Any, ...], tuple[list[Any], list[int]]] = {}
 _fields: dict[type, tuple[str, ...]] = {}
 _getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
@@ -87,15 +87,18 @@ def _getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
 
 def _walk(value: Any, shape: list[Any], strings: list[str]) -> None:
     """Append `value`'s shape to `shape` and its non-empty strings to `strings`, in order."""
+    # Each value's part of the shape starts with its class (or "" for an empty string), so a
+    # shape reads back one way only: equal shapes are equal structures.
     cls = value.__class__
     if cls is str:
         if value:
             strings.append(value)
-            shape.append(0)
+            shape.append(str)
         else:
             shape.append("")
         return
     if cls is tuple:
+        shape.append(tuple)
         shape.append(len(value))
         items: tuple[Any, ...] = value
     elif cls is bool or cls is int or value is None:
@@ -109,7 +112,7 @@ def _walk(value: Any, shape: list[Any], strings: list[str]) -> None:
         if item.__class__ is str:
             if item:
                 strings.append(item)
-                shape.append(0)
+                shape.append(str)
             else:
                 shape.append("")
         else:
@@ -149,14 +152,13 @@ def render_cached(template: str, context: Mapping[str, Any]) -> str:
     if found is None:
         counter = [0]
         abstract = {name: _abstract(value, counter) for name, value in context.items()}
-        parts = _TOKEN.split(render(template, abstract))
-        found = (tuple(parts[0::2]), tuple(int(index) for index in parts[1::2]))
+        parts: list[Any] = _TOKEN.split(render(template, abstract))
+        # Literal text at even places; at odd places, which string goes there.
+        found = (parts, [int(index) for index in parts[1::2]])
         if len(_shapes) >= _SHAPES_MAX:
             _shapes.clear()
         _shapes[key] = found
     texts, order = found
-    pieces = [texts[0]]
-    for index, text in zip(order, texts[1:], strict=True):
-        pieces.append(strings[index])
-        pieces.append(text)
+    pieces = texts.copy()
+    pieces[1::2] = map(strings.__getitem__, order)
     return "".join(pieces)

@@ -144,3 +144,25 @@ def credential_overrides(ref: EnvironmentRef) -> list[tuple[str, str]]:
 
 
 _MARKERS: Final = frozenset(CREDENTIAL_VARIABLES.values())
+
+# Each placeholder and the shell variable its `--set-string` flag reads (one per credential field).
+_PLACEHOLDER_VARIABLES: Final = {
+    CLIENT_ID_PLACEHOLDER: CREDENTIAL_VARIABLES["client_id"],
+    CLIENT_SECRET_PLACEHOLDER: CREDENTIAL_VARIABLES["client_secret"],
+    AUDIENCE_PLACEHOLDER: CREDENTIAL_VARIABLES["audience"],
+}
+
+
+def placeholder_overrides(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """`credential_overrides`, read from values just built with `placeholder_credential`.
+
+    The builder places a credential value without looking at it, so the placeholders sit where
+    the markers would: render reads the values it has already built instead of building them
+    again (the tests hold the two equal).
+    """
+    found: list[tuple[str, str]] = []
+    _marker_leaves(values, _PLACEHOLDERS, (), found)
+    return [(key, _PLACEHOLDER_VARIABLES[placeholder]) for key, placeholder in found]
+
+
+_PLACEHOLDERS: Final = frozenset(_PLACEHOLDER_VARIABLES)

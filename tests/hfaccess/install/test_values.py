@@ -11,6 +11,7 @@ from hfaccess.install.values import (
     credential_overrides,
     helm_values,
     placeholder_credential,
+    placeholder_overrides,
 )
 from hfaccess.registry.models import CredentialKind
 from tests.support.samples import sample_refs
@@ -73,3 +74,11 @@ def test_overrides_replace_every_placeholder(stack: str) -> None:
         assert not any("clientSecret" in key for key in keys)
     else:
         assert ("oauth.clientSecret", "OAUTH_CLIENT_SECRET") in overrides
+
+
+@pytest.mark.parametrize("stack", sorted(sample_refs()))
+def test_overrides_read_from_the_placeholders_are_the_markers_overrides(stack: str) -> None:
+    """render reads the flags from the values it built; the marker build gives the same flags."""
+    ref = sample_refs()[stack]
+    values = helm_values(ref, placeholder_credential(ref.environment.credentials))
+    assert placeholder_overrides(values) == credential_overrides(ref)
