@@ -49,9 +49,10 @@ def yaml_text_varying(value: Any) -> str:
     pay off for a document seen once: the entries are looked up where they are.
     """
     if value.__class__ is dict and value:
-        split = _split_live(value, 0)
-        if split is not None:
-            return split
+        parts: list[str | None] = []
+        pending: list[tuple[int, str, int, tuple[str, Any, int] | None]] = []
+        if _split_live(value, 0, parts, pending) and _resolve(parts, pending):
+            return "".join(part for part in parts if part is not None)
     return yaml_text(value)
 
 
@@ -100,57 +101,125 @@ def _nested_entry(encoded: str, depth: int) -> str | None:
     return head.removesuffix(" 0\n") + "\n" + inner
 
 
-def _split_live(mapping: dict[Any, Any], depth: int) -> str | None:
+def _split_live(
+    mapping: dict[Any, Any],
+    depth: int,
+    parts: list[str | None],
+    pending: list[tuple[int, str, int, tuple[str, Any, int] | None]],
+) -> bool:
     """`_split_text` on the built value itself: no JSON text of the whole value, no re-parse.
 
-    The same entries, the same checks (`_head`, `_indented`) and so the same text; only the
+    The same entries and the same checks (`_head`, `_entry_text`), so the same text; only the
     cache keys differ: a scalar entry is looked up by its key, type and value, a list or mapping
-    entry by its JSON text (as in `_split_text`). None where `_split_text` might also give up.
+    entry by its JSON text (as in `_split_text`). Entries not seen before are left as None in
+    `parts` and listed in `pending` (place, JSON text, depth, scalar key) for `_resolve`.
+    False where `_split_text` might also give up.
     """
-    parts: list[str] = []
     for key, child in mapping.items():
-        if not (key.__class__ is str and _PLAIN_KEY.match(key)):
-            return None
+        if not (key.__class__ is str and _plain_key(key)):
+            return False
         cls = child.__class__
         if cls is dict and child and depth < _SPLIT_DEPTH:
             head = _head(key, depth)
             if head is None:
-                return None
-            inner = _split_live(child, depth + 1)
-            if inner is None:
-                return None
+                return False
             parts.append(head)
-            parts.append(inner)
+            if not _split_live(child, depth + 1, parts, pending):
+                return False
             continue
-        if cls is str or cls is bool or cls is int or child is None:
-            scalar = (key, cls, child, depth)
+        frozen = _freeze(child)
+        scalar: tuple[str, Any, int] | None = None
+        if frozen is not None:
+            scalar = (key, frozen, depth)
             text = _scalar_entries.get(scalar, _MISSING)
-            if text is _MISSING:
-                text = _encoded_entry(key, child, depth)
-                if len(_scalar_entries) >= _SCALAR_ENTRIES_MAX:
-                    _scalar_entries.clear()
-                _scalar_entries[scalar] = text
-        elif cls is list or cls is dict:
-            text = _encoded_entry(key, child, depth)
-        else:
-            return None  # floats, tuples, other types: left to the JSON round trip
+            if text is not _MISSING:
+                if text is None:
+                    return False
+                parts.append(text)
+                continue
+        elif not (cls is list or cls is dict):
+            return False  # floats, tuples, other types: left to the JSON round trip
+        try:
+            encoded = json.dumps({key: child}, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return False
+        text = _entries.get((encoded, depth), _MISSING)
+        if text is _MISSING:
+            if not _emittable(encoded):
+                return False
+            pending.append((len(parts), encoded, depth, scalar))
+            parts.append(None)
+            continue
         if text is None:
-            return None
+            return False
         parts.append(text)
-    return "".join(parts)
+        if scalar is not None:
+            _remember(_scalar_entries, scalar, text)
+    return True
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable stand-in for `value` that equals another's only if their JSON texts do.
+
+    Classes are kept beside values (True == 1 in Python, not in YAML); floats and anything
+    but JSON's own types give None, and take the JSON text as their key instead.
+    """
+    cls = value.__class__
+    if cls is str:
+        return value
+    if cls is bool or cls is int or value is None:
+        return (cls, value)
+    if cls is list:
+        items = tuple(map(_freeze, value))
+        return None if None in items else (list, items)
+    if cls is dict:
+        pairs = []
+        for key, item in value.items():
+            frozen = _freeze(item)
+            if key.__class__ is not str or frozen is None:
+                return None
+            pairs.append((key, frozen))
+        return (dict, tuple(pairs))
+    return None
+
+
+def _plain_key(key: str) -> bool:
+    plain = _plain_keys.get(key)
+    if plain is None:
+        plain = bool(_PLAIN_KEY.match(key))
+        _remember(_plain_keys, key, plain)
+    return plain
+
+
+def _resolve(
+    parts: list[str | None],
+    pending: list[tuple[int, str, int, tuple[str, Any, int] | None]],
+) -> bool:
+    """Emit the entries `_split_live` left open and put them in place (and in the caches)."""
+    if not pending:
+        return True
+    ok = True
+    for place, encoded, depth, scalar in pending:
+        text = _entry_text(_emit_json(encoded), depth)
+        _remember(_entries, (encoded, depth), text)
+        if scalar is not None:
+            _remember(_scalar_entries, scalar, text)
+        parts[place] = text
+        ok = ok and text is not None
+    return ok
+
+
+def _remember(cache: dict[Any, Any], key: Any, text: Any) -> None:
+    if len(cache) >= _ENTRIES_MAX:
+        cache.clear()  # a bound, not a policy: what was dropped is emitted again if needed
+    cache[key] = text
 
 
 _MISSING: Any = object()
-_SCALAR_ENTRIES_MAX = 4096
-_scalar_entries: dict[tuple[str, type, Any, int], str | None] = {}
-
-
-def _encoded_entry(key: str, child: Any, depth: int) -> str | None:
-    try:
-        encoded = json.dumps({key: child}, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError):
-        return None
-    return _indented(encoded, depth)
+_ENTRIES_MAX = 4096
+_scalar_entries: dict[tuple[str, Any, int], str | None] = {}
+_entries: dict[tuple[str, int], str | None] = {}
+_plain_keys: dict[str, bool] = {}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -164,9 +233,18 @@ def _head(key: str, depth: int) -> str | None:
 
 @functools.lru_cache(maxsize=1024)
 def _indented(encoded: str, depth: int) -> str | None:
-    if not encoded.isascii() or "\\" in encoded:
-        return None  # escapes (a newline, a quote) or non-ASCII: leave such text to one pass
-    text = _emit_json(encoded)
+    if not _emittable(encoded):
+        return None
+    return _entry_text(_emit_json(encoded), depth)
+
+
+def _emittable(encoded: str) -> bool:
+    """False for escapes (a newline, a quote) or non-ASCII: such text is left to one pass."""
+    return encoded.isascii() and "\\" not in encoded
+
+
+def _entry_text(text: str, depth: int) -> str | None:
+    """One root entry's emission, indented to `depth`; None where that might not be exact."""
     indent = "  " * depth
     lines = text.splitlines(keepends=True)
     if any(len(line) + len(indent) > _SAFE_LINE for line in lines):
