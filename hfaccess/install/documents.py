@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import json.encoder
+import marshal
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -25,11 +26,35 @@ def yaml_text(value: Any) -> str:
     and two tags) is emitted entry by entry, so the shared entries come from the same cache;
     the text is byte-identical to emitting it whole (see `_split_text`).
     """
+    exact = _exact_key(value)
+    if exact is not None:
+        known = _texts.get(exact)
+        if known is not None:
+            return known
     try:
         key = json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return _emit(value)
-    return _document(key)
+    text = _document(key)
+    if exact is not None:
+        _remember(_texts, exact, text)
+    return text
+
+
+def _exact_key(value: Any) -> bytes | None:
+    """Bytes that only an identical value has: same types (True is not 1, 1.0 is not 1), same
+    order, same scalars. marshal writes exactly that, and several times faster than JSON.
+    None for what marshal does not write (a subclass, any other object).
+    """
+    try:
+        return marshal.dumps(value, _MARSHAL_VERSION)
+    except ValueError:
+        return None
+
+
+# Version 2: no back-references (version 3 adds them, and they follow reference counts).
+_MARSHAL_VERSION = 2
+_texts: dict[bytes, str] = {}
 
 
 @functools.lru_cache(maxsize=256)
@@ -111,7 +136,7 @@ def _split_live(
 
     The same entries and the same checks (`_head`, `_entry_text`), so the same text; only the
     cache keys differ: a scalar entry is looked up by its key, type and value, a list or mapping
-    entry by its JSON text (as in `_split_text`). Entries not seen before are left as None in
+    entry by its exact bytes (`_exact_key`). Entries not seen before are left as None in
     `parts` and listed in `pending` (place, JSON text, depth, scalar key) for `_resolve`.
     False where `_split_text` might also give up.
     """
@@ -127,7 +152,10 @@ def _split_live(
             if not _split_live(child, depth + 1, parts, pending):
                 return False
             continue
-        frozen = _freeze(child)
+        if cls is str or cls is bool or cls is int or child is None:
+            frozen: Any = (cls, child)
+        else:
+            frozen = _exact_key(child) if cls is list or cls is dict else None
         scalar: tuple[str, Any, int] | None = None
         if frozen is not None:
             scalar = (key, frozen, depth)
@@ -156,31 +184,6 @@ def _split_live(
         if scalar is not None:
             _remember(_scalar_entries, scalar, text)
     return True
-
-
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in for `value` that equals another's only if their JSON texts do.
-
-    Classes are kept beside values (True == 1 in Python, not in YAML); floats and anything
-    but JSON's own types give None, and take the JSON text as their key instead.
-    """
-    cls = value.__class__
-    if cls is str:
-        return value
-    if cls is bool or cls is int or value is None:
-        return (cls, value)
-    if cls is list:
-        items = tuple(map(_freeze, value))
-        return None if None in items else (list, items)
-    if cls is dict:
-        pairs = []
-        for key, item in value.items():
-            frozen = _freeze(item)
-            if key.__class__ is not str or frozen is None:
-                return None
-            pairs.append((key, frozen))
-        return (dict, tuple(pairs))
-    return None
 
 
 def _plain_key(key: str) -> bool:
