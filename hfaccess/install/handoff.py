@@ -11,6 +11,8 @@ template quotes (`handoff_context`), so the template never retypes one.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Final
@@ -157,10 +159,16 @@ class HandoffContext:
 
     def as_mapping(self) -> dict[str, Any]:
         """The template's variables: one per field (shallow; nested facts stay objects)."""
-        return {field.name: getattr(self, field.name) for field in fields(self)}
+        names = _context_fields()
+        return dict(zip(names, operator.attrgetter(*names)(self), strict=True))
 
 
 CHART_FACTS: Final = ChartFacts()
+
+
+@functools.cache
+def _context_fields() -> tuple[str, ...]:
+    return tuple(field.name for field in fields(HandoffContext))
 
 
 def _shell_key(key: str) -> str:
