@@ -27,16 +27,23 @@ FLOOR = "import pulumi, pulumi_kubernetes.helm.v3, pulumi_tailscale"
 
 @dataclass
 class Figure:
-    """Median wall time and the largest peak RSS over the runs of one command."""
+    """Median wall time and the largest peak RSS over the runs of one command.
+
+    user / system: CPU seconds of the median run, the process and its workers together
+    (`system` is the kernel's share: for `render --all`, mostly creating files).
+    """
 
     seconds: float
     peak_mib: float
     runs: list[float] = field(default_factory=list)
+    user: float = 0.0
+    system: float = 0.0
 
 
 def measure(argv: list[str], repeat: int) -> Figure:
     """Run `argv` `repeat` times from process start; median wall time, max peak RSS."""
     times: list[float] = []
+    cpu: list[tuple[float, float]] = []
     peak_kib = 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(repeat):
@@ -46,13 +53,22 @@ def measure(argv: list[str], repeat: int) -> Figure:
         )
         _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - start)
+        cpu.append((usage.ru_utime, usage.ru_stime))  # wait4: the child and its reaped workers
         if os.waitstatus_to_exitcode(status) != 0:
             stderr = proc.stderr.read().decode() if proc.stderr else ""
             raise SystemExit(f"benchmark command failed: {' '.join(argv)}\n{stderr}")
         if proc.stderr:
             proc.stderr.close()
         peak_kib = max(peak_kib, usage.ru_maxrss)
-    return Figure(round(statistics.median(times), 4), round(peak_kib / 1024, 1), times)
+    median = sorted(range(len(times)), key=times.__getitem__)[len(times) // 2]
+    user, system = cpu[median]
+    return Figure(
+        round(statistics.median(times), 4),
+        round(peak_kib / 1024, 1),
+        times,
+        round(user, 2),
+        round(system, 2),
+    )
 
 
 @dataclass
@@ -94,48 +110,64 @@ def bench_size(count: int, repeat: int, workdir: Path) -> SizeResult:
 class RenderAllResult:
     customers: int
     stacks: int
-    figure: Figure
+    figure: Figure  # into a fresh directory: every file created
+    again: Figure | None = None  # again into the same directory, nothing changed
 
 
-def bench_render_all(count: int, repeat: int, workdir: Path) -> RenderAllResult:
-    """`render --all` into a fresh directory (every file written) for a generated registry."""
+def file_creation_ms(directory: Path, count: int = 2000) -> float:
+    """Milliseconds to create one small file here and now: what the filesystem charges.
+
+    On an ext4 without a journal (this machine's), creating a file right after many files
+    were deleted costs up to fifty times more (the allocator skips recently deleted inodes),
+    so `render --all` into a fresh directory varies with what else ran in the last minutes.
+    """
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=directory))
+    start = time.perf_counter()
+    for index in range(count):
+        (probe / f"f{index}").write_bytes(b"x" * 2048)
+    elapsed = time.perf_counter() - start
+    return round(elapsed / count * 1e3, 3)
+
+
+def bench_render_all(count: int, repeat: int, workdir: Path, outdir: Path) -> RenderAllResult:
+    """`render --all` into a fresh directory (every file written) for a generated registry,
+    then once more into the same directory (the usual `make render`: nothing changed).
+
+    Outputs are kept (in `outdir`) until the whole series is done: deleting 100,000 files
+    would slow the next run's file creation (see file_creation_ms).
+    """
     customers = workdir / f"customers-{count}"
     if not customers.exists():
         write_registry(customers, count)
     py = sys.executable
-    times: list[float] = []
-    peak = 0.0
+    figures: list[Figure] = []
+    again: Figure | None = None
+    out = outdir
     for run in range(repeat):
-        out = workdir / f"all-{count}-{run}"
-        figure = measure(
-            [
-                py,
-                "-m",
-                "hfaccess",
-                "render",
-                "--all",
-                "--out",
-                str(out),
-                "--customers",
-                str(customers),
-            ],
-            1,
+        out = outdir / f"all-{count}-{run}"
+        argv = [py, "-m", "hfaccess", "render", "--all", "--out", str(out)]
+        figures.append(measure([*argv, "--customers", str(customers)], 1))
+        if run == 0:
+            again = measure([*argv, "--customers", str(customers)], 1)
+    stacks = sum(1 for entry in out.iterdir() if entry.is_dir())
+    return RenderAllResult(count, stacks, _merge(figures), again)
+
+
+def render_all_lines(results: list[RenderAllResult], creation_ms: float | None) -> list[str]:
+    lines = [""]
+    if creation_ms is not None:
+        lines.append(
+            f"file creation on the output's filesystem before the series: {creation_ms} ms per file"
         )
-        times += figure.runs
-        peak = max(peak, figure.peak_mib)
-        stacks = sum(1 for _ in out.iterdir())
-        subprocess.run(["rm", "-rf", str(out)], check=True)
-    return RenderAllResult(count, stacks, Figure(round(statistics.median(times), 4), peak, times))
-
-
-def render_all_lines(results: list[RenderAllResult]) -> list[str]:
-    lines = [
+    lines += [
         "",
-        "| customers | stacks | render --all s | render --all MiB |",
-        "|---:|---:|---:|---:|",
+        "| customers | stacks | render --all s | user s | system s | MiB | again, unchanged s |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {r.customers} | {r.stacks} | {r.figure.seconds:.3f} | {r.figure.peak_mib} |"
+        f"| {r.customers} | {r.stacks} | {r.figure.seconds:.3f} | {r.figure.user:.1f} | "
+        f"{r.figure.system:.1f} | {r.figure.peak_mib} | "
+        f"{r.again.seconds if r.again else float('nan'):.3f} |"
         for r in results
     ]
     by_count = {r.customers: r for r in results}
@@ -217,8 +249,16 @@ def report(sizes: list[SizeResult], program: Figure, floor: Figure) -> list[str]
 
 
 def _merge(figures: list[Figure]) -> Figure:
+    """One figure from single runs: the median run's times and CPU, the largest peak."""
     times = [t for f in figures for t in f.runs]
-    return Figure(round(statistics.median(times), 4), max(f.peak_mib for f in figures), times)
+    middle = sorted(figures, key=lambda f: f.seconds)[len(figures) // 2]
+    return Figure(
+        round(statistics.median(times), 4),
+        max(f.peak_mib for f in figures),
+        times,
+        middle.user,
+        middle.system,
+    )
 
 
 def plot(
@@ -267,9 +307,17 @@ def main() -> int:
     args = parser.parse_args()
     counts = [int(x) for x in args.sizes.split(",")]
     all_counts = [int(x) for x in args.render_all_sizes.split(",") if x]
-    with tempfile.TemporaryDirectory() as tmp:
+    # Outputs go where `make render` writes (build/), on the repository's filesystem.
+    bench_dir = ROOT / "build" / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=bench_dir) as tmp:
         sizes = [bench_size(n, args.repeat, Path(tmp)) for n in counts]
-        render_all = [bench_render_all(n, args.render_all_repeat, Path(tmp)) for n in all_counts]
+        creation = file_creation_ms(Path(tmp)) if all_counts else None
+        outputs = Path(tmp) / "render-all"
+        outputs.mkdir()
+        render_all = [
+            bench_render_all(n, args.render_all_repeat, Path(tmp), outputs) for n in all_counts
+        ]
     py = sys.executable
     # The program and its floor alternate run by run, so both see the same machine load.
     program_runs: list[Figure] = []
@@ -281,7 +329,7 @@ def main() -> int:
     floor = _merge(floor_runs)
     for line in report(sizes, program, floor):
         print(line)
-    for line in render_all_lines(render_all):
+    for line in render_all_lines(render_all, creation):
         print(line)
     from benchmarks.api_bench import bench as api_bench
     from benchmarks.api_bench import report as api_report

@@ -102,7 +102,7 @@ def _render(
     if all_stacks:
         removed = f"; removed {len(summary.removed)} stale output(s)" if summary.removed else ""
         out.print(
-            f"rendered {summary.stacks} stacks ({len(summary.files)} files) into "
+            f"rendered {summary.stacks} stacks ({summary.file_count} files) into "
             f"{out_dir.as_posix()}/{removed}",
             markup=False,
         )
