@@ -14,9 +14,9 @@ from hfaccess.install.hardening import hardening_manifests
 from hfaccess.install.impersonation import impersonable_groups
 from hfaccess.install.rbac import elevated_binding_manifest, rbac_manifests
 from hfaccess.install.values import ChartCredential, helm_values
-from hfaccess.policy.elevation import elevated_group
 from hfaccess.registry.errors import InputError, InvalidInput
 from hfaccess.registry.models import ClusterRole, EnvironmentRef, InstallMode
+from hfaccess.registry.names import elevated_group
 
 T = TypeVar("T")
 
