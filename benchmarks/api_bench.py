@@ -165,6 +165,23 @@ def report(figures: dict[str, ApiFigure], customers: int, latency: float) -> lis
     ]
 
 
+def series_lines(api: dict[int, dict[str, ApiFigure]], latency: float) -> list[str]:
+    """kill and fleet at each tailnet size measured: seconds and API calls (for the plot)."""
+    lines = [
+        "",
+        f"| customers | kill s | kill calls | fleet s | fleet calls | {latency * 1000:.0f} ms per answer |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for count in sorted(api):
+        kill, fleet = api[count]["kill"], api[count]["fleet"]
+        right = "correct" if kill.correct and fleet.correct else "WRONG RESULT"
+        lines.append(
+            f"| {count} | {kill.seconds:.2f} | {kill.requests} | {fleet.seconds:.2f} | "
+            f"{fleet.requests} | {right} |"
+        )
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1000)

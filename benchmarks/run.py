@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.synthetic import write_registry
 
@@ -248,6 +249,23 @@ def report(sizes: list[SizeResult], program: Figure, floor: Figure) -> list[str]
     return lines
 
 
+PROJECT_PACKAGES = ("hfaccess", "programs", "components", "tests/support", "benchmarks")
+
+
+def compile_project() -> None:
+    """Byte-compile the project's own modules before timing the program against its floor.
+
+    The floor's libraries were byte-compiled by pip at install, and any second run of the
+    program finds its own modules compiled too; but this machine sets PYTHONDONTWRITEBYTECODE=1,
+    so without this every timed run would also compile the ~40 modules a stack imports.
+    """
+    import compileall
+
+    for package in PROJECT_PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+    compileall.compile_file(ROOT / "__main__.py", quiet=1)
+
+
 def _merge(figures: list[Figure]) -> Figure:
     """One figure from single runs: the median run's times and CPU, the largest peak."""
     times = [t for f in figures for t in f.runs]
@@ -262,16 +280,21 @@ def _merge(figures: list[Figure]) -> Figure:
 
 
 def plot(
-    sizes: list[SizeResult], path: Path, render_all: list[RenderAllResult] | None = None
+    sizes: list[SizeResult],
+    path: Path,
+    render_all: list[RenderAllResult] | None = None,
+    api: dict[int, dict[str, Any]] | None = None,
+    latency: float = 0.05,
 ) -> None:
-    """Render and check time, and policy size, against customer count (needs matplotlib)."""
+    """Each figure against customer count (needs matplotlib): render and check, render --all,
+    policy size, and kill / fleet on the loopback API."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     counts = [s.customers for s in sizes]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4))
     left.plot(counts, [s.render.seconds for s in sizes], "o-", label="render --stack tailnet")
     left.plot(counts, [s.check.seconds for s in sizes], "s-", label="check")
     if render_all:
@@ -279,18 +302,44 @@ def plot(
             [r.customers for r in render_all],
             [r.figure.seconds for r in render_all],
             "^-",
-            label="render --all",
+            label="render --all (every stack)",
         )
     left.set(xscale="log", xlabel="customers", ylabel="seconds (median, from process start)")
     left.legend()
     left.grid(True, which="both", alpha=0.3)
-    right.plot(counts, [s.policy_bytes / 1024 for s in sizes], "o-", color="tab:green")
-    right.set(xscale="log", yscale="log", xlabel="customers", ylabel="policy.json KiB")
-    right.grid(True, which="both", alpha=0.3)
-    fig.suptitle("highflame-access: tailnet policy at scale")
+    middle.plot(counts, [s.policy_bytes / 1024 for s in sizes], "o-", color="tab:green")
+    middle.set(xscale="log", yscale="log", xlabel="customers", ylabel="policy.json KiB")
+    middle.grid(True, which="both", alpha=0.3)
+    if api:
+        customers = sorted(api)
+        for name, label, marker in (
+            ("kill", "kill (one customer)", "o-"),
+            ("fleet", "fleet", "s-"),
+        ):
+            right.plot(customers, [api[c][name].seconds for c in customers], marker, label=label)
+        right.set(
+            xscale="log",
+            xlabel="customers in the tailnet",
+            ylabel=f"seconds, {latency * 1000:.0f} ms per API answer",
+        )
+        right.legend()
+        right.grid(True, which="both", alpha=0.3)
+    fig.suptitle("highflame-access at scale")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
+
+
+DOC_BEGIN = "<!-- make bench: begin (written by benchmarks/run.py --doc; do not edit) -->"
+DOC_END = "<!-- make bench: end -->"
+
+
+def write_into_doc(doc: Path, lines: list[str]) -> None:
+    """Put the printout between the doc's markers, verbatim: the doc shows what ran."""
+    text = doc.read_text(encoding="utf-8")
+    start, end = text.index(DOC_BEGIN), text.index(DOC_END)
+    block = "\n".join([DOC_BEGIN, "", "```text", *lines, "```", "", ""])
+    doc.write_text(text[:start] + block + text[end:], encoding="utf-8")
 
 
 def main() -> int:
@@ -304,6 +353,8 @@ def main() -> int:
     parser.add_argument("--api-customers", type=int, default=1000)
     parser.add_argument("--api-latency", type=float, default=0.05)
     parser.add_argument("--api-runs", type=int, default=3)
+    parser.add_argument("--api-sizes", default="100,300", help="more tailnet sizes, for the plot")
+    parser.add_argument("--doc", type=Path, help="write the printout into this doc's markers")
     args = parser.parse_args()
     counts = [int(x) for x in args.sizes.split(",")]
     all_counts = [int(x) for x in args.render_all_sizes.split(",") if x]
@@ -319,6 +370,7 @@ def main() -> int:
             bench_render_all(n, args.render_all_repeat, Path(tmp), outputs) for n in all_counts
         ]
     py = sys.executable
+    compile_project()
     # The program and its floor alternate run by run, so both see the same machine load.
     program_runs: list[Figure] = []
     floor_runs: list[Figure] = []
@@ -327,19 +379,30 @@ def main() -> int:
         floor_runs.append(measure([py, "-c", FLOOR], 1))
     program = _merge(program_runs)
     floor = _merge(floor_runs)
+    printed: list[str] = []
+
+    def say(line: str = "") -> None:
+        print(line, flush=True)
+        printed.append(line)
+
     for line in report(sizes, program, floor):
-        print(line)
+        say(line)
     for line in render_all_lines(render_all, creation):
-        print(line)
+        say(line)
     from benchmarks.api_bench import bench as api_bench
     from benchmarks.api_bench import report as api_report
+    from benchmarks.api_bench import series_lines
 
-    api = api_bench(args.api_customers, args.api_latency, args.api_runs)
-    print("")
-    print("API budgets (fake Tailscale API on loopback, in a process of its own):")
-    for line in api_report(api, args.api_customers, args.api_latency):
-        print(line)
+    api_counts = sorted({int(x) for x in args.api_sizes.split(",") if x} | {args.api_customers})
+    api = {n: api_bench(n, args.api_latency, args.api_runs) for n in api_counts}
+    say()
+    say("API budgets (fake Tailscale API on loopback, in a process of its own):")
+    for line in api_report(api[args.api_customers], args.api_customers, args.api_latency):
+        say(line)
+    for line in series_lines(api, args.api_latency):
+        say(line)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
             json.dumps(
                 {
@@ -349,15 +412,22 @@ def main() -> int:
                     "program": asdict(program),
                     "floor": asdict(floor),
                     "render_all": [asdict(r) for r in render_all],
-                    "api": {name: asdict(f) for name, f in api.items()},
+                    "api": {
+                        str(n): {name: asdict(f) for name, f in figures.items()}
+                        for n, figures in api.items()
+                    },
+                    "printed": printed,
                 },
                 indent=2,
             ),
             encoding="utf-8",
         )
     if args.plot:
-        plot(sizes, args.plot, render_all)
+        plot(sizes, args.plot, render_all, api, args.api_latency)
         print(f"plot: {args.plot}")
+    if args.doc:
+        write_into_doc(args.doc, printed)
+        print(f"wrote the printout into {args.doc}")
     return 0
 
 
