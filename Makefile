@@ -53,10 +53,11 @@ test: $(STAMP) $(SCAN_STAMP)
 	$(SCAN_VENV)/bin/zizmor --offline --min-severity medium .github/
 	$(PY) -m pytest
 
-# Figures against the scale budgets (prints; asserts nothing). Writes docs/performance.png.
+# Figures against the scale budgets (prints; asserts nothing). Writes docs/performance.png and
+# puts the printout, verbatim, between the markers in docs/performance.md.
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
-	$(PY) -m benchmarks.run --json build/benchmarks.json --plot docs/performance.png
+	$(PY) -m benchmarks.run --json build/benchmarks.json --plot docs/performance.png --doc docs/performance.md
 	$(PY) benchmarks/kill_bench.py
 	$(PY) -m benchmarks.report_bench
 

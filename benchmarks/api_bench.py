@@ -112,7 +112,15 @@ def _run(command: str, customers: int, latency: float, faults: bool) -> tuple[fl
                 tag in d.get("tags", []) for d in left["devices"].values()
             )
         else:
-            correct = result.exit_code in (0, 1) and " environments: " in result.stdout
+            # its summary counts every environment of the registry, and its last line says
+            # how the fleet stands
+            lines = result.stdout.splitlines()
+            correct = (
+                result.exit_code in (0, 1)
+                and any(line.startswith("environments: ") for line in lines)
+                and bool(lines)
+                and lines[-1].startswith("fleet: ")
+            )
         return elapsed, requests, correct
 
 
@@ -139,20 +147,39 @@ def report(figures: dict[str, ApiFigure], customers: int, latency: float) -> lis
     ms = latency * 1000
     kill, faulted, fleet = figures["kill"], figures["kill_faults"], figures["fleet"]
 
-    def verdict(ok: bool) -> str:
-        return "within budget" if ok else "OVER BUDGET"
+    def verdict(figure: ApiFigure, budget: float) -> str:
+        if not figure.correct:
+            return "WRONG RESULT"
+        return "within budget" if figure.seconds < budget else "OVER BUDGET"
 
     return [
         f"- kill of one 3-environment customer, {customers} customers, {ms:.0f} ms per answer: "
         f"{kill.seconds:.2f} s, {kill.requests} API calls (budget < {KILL_BUDGET_SECONDS:.0f} s): "
-        f"{verdict(kill.seconds < KILL_BUDGET_SECONDS and kill.correct)}",
+        f"{verdict(kill, KILL_BUDGET_SECONDS)}",
         f"- the same kill under injected faults (429, 5xx, reset, concurrent edit): "
         f"{faulted.seconds:.2f} s, {faulted.requests} API calls, "
         f"{'correct' if faulted.correct else 'WRONG RESULT'}",
         f"- fleet, {customers} customers, {ms:.0f} ms per answer: {fleet.seconds:.2f} s, "
         f"{fleet.requests} API calls (budget < {FLEET_BUDGET_SECONDS:.0f} s): "
-        f"{verdict(fleet.seconds < FLEET_BUDGET_SECONDS and fleet.correct)}",
+        f"{verdict(fleet, FLEET_BUDGET_SECONDS)}",
     ]
+
+
+def series_lines(api: dict[int, dict[str, ApiFigure]], latency: float) -> list[str]:
+    """kill and fleet at each tailnet size measured: seconds and API calls (for the plot)."""
+    lines = [
+        "",
+        f"| customers | kill s | kill calls | fleet s | fleet calls | {latency * 1000:.0f} ms per answer |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for count in sorted(api):
+        kill, fleet = api[count]["kill"], api[count]["fleet"]
+        right = "correct" if kill.correct and fleet.correct else "WRONG RESULT"
+        lines.append(
+            f"| {count} | {kill.seconds:.2f} | {kill.requests} | {fleet.seconds:.2f} | "
+            f"{fleet.requests} | {right} |"
+        )
+    return lines
 
 
 def main() -> int:

@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.synthetic import write_registry
 
@@ -27,16 +28,23 @@ FLOOR = "import pulumi, pulumi_kubernetes.helm.v3, pulumi_tailscale"
 
 @dataclass
 class Figure:
-    """Median wall time and the largest peak RSS over the runs of one command."""
+    """Median wall time and the largest peak RSS over the runs of one command.
+
+    user / system: CPU seconds of the median run, the process and its workers together
+    (`system` is the kernel's share: for `render --all`, mostly creating files).
+    """
 
     seconds: float
     peak_mib: float
     runs: list[float] = field(default_factory=list)
+    user: float = 0.0
+    system: float = 0.0
 
 
 def measure(argv: list[str], repeat: int) -> Figure:
     """Run `argv` `repeat` times from process start; median wall time, max peak RSS."""
     times: list[float] = []
+    cpu: list[tuple[float, float]] = []
     peak_kib = 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(repeat):
@@ -46,13 +54,22 @@ def measure(argv: list[str], repeat: int) -> Figure:
         )
         _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - start)
+        cpu.append((usage.ru_utime, usage.ru_stime))  # wait4: the child and its reaped workers
         if os.waitstatus_to_exitcode(status) != 0:
             stderr = proc.stderr.read().decode() if proc.stderr else ""
             raise SystemExit(f"benchmark command failed: {' '.join(argv)}\n{stderr}")
         if proc.stderr:
             proc.stderr.close()
         peak_kib = max(peak_kib, usage.ru_maxrss)
-    return Figure(round(statistics.median(times), 4), round(peak_kib / 1024, 1), times)
+    median = sorted(range(len(times)), key=times.__getitem__)[len(times) // 2]
+    user, system = cpu[median]
+    return Figure(
+        round(statistics.median(times), 4),
+        round(peak_kib / 1024, 1),
+        times,
+        round(user, 2),
+        round(system, 2),
+    )
 
 
 @dataclass
@@ -94,48 +111,64 @@ def bench_size(count: int, repeat: int, workdir: Path) -> SizeResult:
 class RenderAllResult:
     customers: int
     stacks: int
-    figure: Figure
+    figure: Figure  # into a fresh directory: every file created
+    again: Figure | None = None  # again into the same directory, nothing changed
 
 
-def bench_render_all(count: int, repeat: int, workdir: Path) -> RenderAllResult:
-    """`render --all` into a fresh directory (every file written) for a generated registry."""
+def file_creation_ms(directory: Path, count: int = 2000) -> float:
+    """Milliseconds to create one small file here and now: what the filesystem charges.
+
+    On an ext4 without a journal (this machine's), creating a file right after many files
+    were deleted costs up to fifty times more (the allocator skips recently deleted inodes),
+    so `render --all` into a fresh directory varies with what else ran in the last minutes.
+    """
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=directory))
+    start = time.perf_counter()
+    for index in range(count):
+        (probe / f"f{index}").write_bytes(b"x" * 2048)
+    elapsed = time.perf_counter() - start
+    return round(elapsed / count * 1e3, 3)
+
+
+def bench_render_all(count: int, repeat: int, workdir: Path, outdir: Path) -> RenderAllResult:
+    """`render --all` into a fresh directory (every file written) for a generated registry,
+    then once more into the same directory (the usual `make render`: nothing changed).
+
+    Outputs are kept (in `outdir`) until the whole series is done: deleting 100,000 files
+    would slow the next run's file creation (see file_creation_ms).
+    """
     customers = workdir / f"customers-{count}"
     if not customers.exists():
         write_registry(customers, count)
     py = sys.executable
-    times: list[float] = []
-    peak = 0.0
+    figures: list[Figure] = []
+    again: Figure | None = None
+    out = outdir
     for run in range(repeat):
-        out = workdir / f"all-{count}-{run}"
-        figure = measure(
-            [
-                py,
-                "-m",
-                "hfaccess",
-                "render",
-                "--all",
-                "--out",
-                str(out),
-                "--customers",
-                str(customers),
-            ],
-            1,
+        out = outdir / f"all-{count}-{run}"
+        argv = [py, "-m", "hfaccess", "render", "--all", "--out", str(out)]
+        figures.append(measure([*argv, "--customers", str(customers)], 1))
+        if run == 0:
+            again = measure([*argv, "--customers", str(customers)], 1)
+    stacks = sum(1 for entry in out.iterdir() if entry.is_dir())
+    return RenderAllResult(count, stacks, _merge(figures), again)
+
+
+def render_all_lines(results: list[RenderAllResult], creation_ms: float | None) -> list[str]:
+    lines = [""]
+    if creation_ms is not None:
+        lines.append(
+            f"file creation on the output's filesystem before the series: {creation_ms} ms per file"
         )
-        times += figure.runs
-        peak = max(peak, figure.peak_mib)
-        stacks = sum(1 for _ in out.iterdir())
-        subprocess.run(["rm", "-rf", str(out)], check=True)
-    return RenderAllResult(count, stacks, Figure(round(statistics.median(times), 4), peak, times))
-
-
-def render_all_lines(results: list[RenderAllResult]) -> list[str]:
-    lines = [
+    lines += [
         "",
-        "| customers | stacks | render --all s | render --all MiB |",
-        "|---:|---:|---:|---:|",
+        "| customers | stacks | render --all s | user s | system s | MiB | again, unchanged s |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {r.customers} | {r.stacks} | {r.figure.seconds:.3f} | {r.figure.peak_mib} |"
+        f"| {r.customers} | {r.stacks} | {r.figure.seconds:.3f} | {r.figure.user:.1f} | "
+        f"{r.figure.system:.1f} | {r.figure.peak_mib} | "
+        f"{r.again.seconds if r.again else float('nan'):.3f} |"
         for r in results
     ]
     by_count = {r.customers: r for r in results}
@@ -216,22 +249,52 @@ def report(sizes: list[SizeResult], program: Figure, floor: Figure) -> list[str]
     return lines
 
 
+PROJECT_PACKAGES = ("hfaccess", "programs", "components", "tests/support", "benchmarks")
+
+
+def compile_project() -> None:
+    """Byte-compile the project's own modules before timing the program against its floor.
+
+    The floor's libraries were byte-compiled by pip at install, and any second run of the
+    program finds its own modules compiled too; but this machine sets PYTHONDONTWRITEBYTECODE=1,
+    so without this every timed run would also compile the ~40 modules a stack imports.
+    """
+    import compileall
+
+    for package in PROJECT_PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+    compileall.compile_file(ROOT / "__main__.py", quiet=1)
+
+
 def _merge(figures: list[Figure]) -> Figure:
+    """One figure from single runs: the median run's times and CPU, the largest peak."""
     times = [t for f in figures for t in f.runs]
-    return Figure(round(statistics.median(times), 4), max(f.peak_mib for f in figures), times)
+    middle = sorted(figures, key=lambda f: f.seconds)[len(figures) // 2]
+    return Figure(
+        round(statistics.median(times), 4),
+        max(f.peak_mib for f in figures),
+        times,
+        middle.user,
+        middle.system,
+    )
 
 
 def plot(
-    sizes: list[SizeResult], path: Path, render_all: list[RenderAllResult] | None = None
+    sizes: list[SizeResult],
+    path: Path,
+    render_all: list[RenderAllResult] | None = None,
+    api: dict[int, dict[str, Any]] | None = None,
+    latency: float = 0.05,
 ) -> None:
-    """Render and check time, and policy size, against customer count (needs matplotlib)."""
+    """Each figure against customer count (needs matplotlib): render and check, render --all,
+    policy size, and kill / fleet on the loopback API."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     counts = [s.customers for s in sizes]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4))
     left.plot(counts, [s.render.seconds for s in sizes], "o-", label="render --stack tailnet")
     left.plot(counts, [s.check.seconds for s in sizes], "s-", label="check")
     if render_all:
@@ -239,18 +302,44 @@ def plot(
             [r.customers for r in render_all],
             [r.figure.seconds for r in render_all],
             "^-",
-            label="render --all",
+            label="render --all (every stack)",
         )
     left.set(xscale="log", xlabel="customers", ylabel="seconds (median, from process start)")
     left.legend()
     left.grid(True, which="both", alpha=0.3)
-    right.plot(counts, [s.policy_bytes / 1024 for s in sizes], "o-", color="tab:green")
-    right.set(xscale="log", yscale="log", xlabel="customers", ylabel="policy.json KiB")
-    right.grid(True, which="both", alpha=0.3)
-    fig.suptitle("highflame-access: tailnet policy at scale")
+    middle.plot(counts, [s.policy_bytes / 1024 for s in sizes], "o-", color="tab:green")
+    middle.set(xscale="log", yscale="log", xlabel="customers", ylabel="policy.json KiB")
+    middle.grid(True, which="both", alpha=0.3)
+    if api:
+        customers = sorted(api)
+        for name, label, marker in (
+            ("kill", "kill (one customer)", "o-"),
+            ("fleet", "fleet", "s-"),
+        ):
+            right.plot(customers, [api[c][name].seconds for c in customers], marker, label=label)
+        right.set(
+            xscale="log",
+            xlabel="customers in the tailnet",
+            ylabel=f"seconds, {latency * 1000:.0f} ms per API answer",
+        )
+        right.legend()
+        right.grid(True, which="both", alpha=0.3)
+    fig.suptitle("highflame-access at scale")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
+
+
+DOC_BEGIN = "<!-- make bench: begin (written by benchmarks/run.py --doc; do not edit) -->"
+DOC_END = "<!-- make bench: end -->"
+
+
+def write_into_doc(doc: Path, lines: list[str]) -> None:
+    """Put the printout between the doc's markers, verbatim: the doc shows what ran."""
+    text = doc.read_text(encoding="utf-8")
+    start, end = text.index(DOC_BEGIN), text.index(DOC_END)
+    block = "\n".join([DOC_BEGIN, "", "```text", *lines, "```", "", ""])
+    doc.write_text(text[:start] + block + text[end:], encoding="utf-8")
 
 
 def main() -> int:
@@ -264,13 +353,24 @@ def main() -> int:
     parser.add_argument("--api-customers", type=int, default=1000)
     parser.add_argument("--api-latency", type=float, default=0.05)
     parser.add_argument("--api-runs", type=int, default=3)
+    parser.add_argument("--api-sizes", default="100,300", help="more tailnet sizes, for the plot")
+    parser.add_argument("--doc", type=Path, help="write the printout into this doc's markers")
     args = parser.parse_args()
     counts = [int(x) for x in args.sizes.split(",")]
     all_counts = [int(x) for x in args.render_all_sizes.split(",") if x]
-    with tempfile.TemporaryDirectory() as tmp:
+    # Outputs go where `make render` writes (build/), on the repository's filesystem.
+    bench_dir = ROOT / "build" / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=bench_dir) as tmp:
         sizes = [bench_size(n, args.repeat, Path(tmp)) for n in counts]
-        render_all = [bench_render_all(n, args.render_all_repeat, Path(tmp)) for n in all_counts]
+        creation = file_creation_ms(Path(tmp)) if all_counts else None
+        outputs = Path(tmp) / "render-all"
+        outputs.mkdir()
+        render_all = [
+            bench_render_all(n, args.render_all_repeat, Path(tmp), outputs) for n in all_counts
+        ]
     py = sys.executable
+    compile_project()
     # The program and its floor alternate run by run, so both see the same machine load.
     program_runs: list[Figure] = []
     floor_runs: list[Figure] = []
@@ -279,19 +379,30 @@ def main() -> int:
         floor_runs.append(measure([py, "-c", FLOOR], 1))
     program = _merge(program_runs)
     floor = _merge(floor_runs)
+    printed: list[str] = []
+
+    def say(line: str = "") -> None:
+        print(line, flush=True)
+        printed.append(line)
+
     for line in report(sizes, program, floor):
-        print(line)
-    for line in render_all_lines(render_all):
-        print(line)
+        say(line)
+    for line in render_all_lines(render_all, creation):
+        say(line)
     from benchmarks.api_bench import bench as api_bench
     from benchmarks.api_bench import report as api_report
+    from benchmarks.api_bench import series_lines
 
-    api = api_bench(args.api_customers, args.api_latency, args.api_runs)
-    print("")
-    print("API budgets (fake Tailscale API on loopback, in a process of its own):")
-    for line in api_report(api, args.api_customers, args.api_latency):
-        print(line)
+    api_counts = sorted({int(x) for x in args.api_sizes.split(",") if x} | {args.api_customers})
+    api = {n: api_bench(n, args.api_latency, args.api_runs) for n in api_counts}
+    say()
+    say("API budgets (fake Tailscale API on loopback, in a process of its own):")
+    for line in api_report(api[args.api_customers], args.api_customers, args.api_latency):
+        say(line)
+    for line in series_lines(api, args.api_latency):
+        say(line)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
             json.dumps(
                 {
@@ -301,15 +412,22 @@ def main() -> int:
                     "program": asdict(program),
                     "floor": asdict(floor),
                     "render_all": [asdict(r) for r in render_all],
-                    "api": {name: asdict(f) for name, f in api.items()},
+                    "api": {
+                        str(n): {name: asdict(f) for name, f in figures.items()}
+                        for n, figures in api.items()
+                    },
+                    "printed": printed,
                 },
                 indent=2,
             ),
             encoding="utf-8",
         )
     if args.plot:
-        plot(sizes, args.plot, render_all)
+        plot(sizes, args.plot, render_all, api, args.api_latency)
         print(f"plot: {args.plot}")
+    if args.doc:
+        write_into_doc(args.doc, printed)
+        print(f"wrote the printout into {args.doc}")
     return 0
 
 

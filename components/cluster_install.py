@@ -17,6 +17,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.environment_credential import OperatorCredential
+from components.kubernetes_object import RBAC_V1_ALIASES, KubernetesObject
 from hfaccess.install import chart
 from hfaccess.install.exposures import PlannedExposure
 from hfaccess.install.impersonation import POST_RENDER_SCRIPT, post_render_files
@@ -83,7 +84,7 @@ class ClusterInstall(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "releaseName": self.release.name,
-                "rbac": [r.metadata.name for r in role],
+                "rbac": [r.metadata["name"] for r in role],
                 "exposures": [e.urn for e in exposures],
                 "hardening": [h.urn for h in hardening],
             }
@@ -120,17 +121,18 @@ class ClusterInstall(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["values"]),
         )
 
-    def _rbac(
-        self, name: str, plan: InstallPlan
-    ) -> list[k8s.rbac.v1.ClusterRole | k8s.rbac.v1.ClusterRoleBinding]:
-        created: list[k8s.rbac.v1.ClusterRole | k8s.rbac.v1.ClusterRoleBinding] = []
+    def _rbac(self, name: str, plan: InstallPlan) -> list[KubernetesObject]:
+        # Through the generic class (components/kubernetes_object.py): the same registration as
+        # k8s.rbac.v1.ClusterRole / ClusterRoleBinding, without importing all of rbac/v1.
+        created: list[KubernetesObject] = []
         for manifest in plan.rbac:
-            if manifest["kind"] == "ClusterRole":
+            kind = manifest["kind"]
+            if kind == "ClusterRole":
                 created.append(
-                    k8s.rbac.v1.ClusterRole(
+                    KubernetesObject(
                         f"{name}-role",
-                        metadata=manifest["metadata"],
-                        rules=manifest["rules"],
+                        manifest,
+                        aliases=RBAC_V1_ALIASES[kind],
                         opts=pulumi.ResourceOptions(parent=self),
                     )
                 )
@@ -139,11 +141,10 @@ class ClusterInstall(pulumi.ComponentResource):
                 # because its name is fixed.
                 binding = manifest["metadata"]["name"]
                 created.append(
-                    k8s.rbac.v1.ClusterRoleBinding(
+                    KubernetesObject(
                         f"{name}-binding" if binding == BINDING_NAME else f"{name}-{binding}",
-                        metadata=manifest["metadata"],
-                        role_ref=manifest["roleRef"],
-                        subjects=manifest["subjects"],
+                        manifest,
+                        aliases=RBAC_V1_ALIASES[kind],
                         opts=pulumi.ResourceOptions(
                             parent=self,
                             depends_on=list(created),
@@ -163,25 +164,15 @@ class ClusterInstall(pulumi.ComponentResource):
             # (type token `kubernetes:networking.k8s.io/v1:NetworkPolicy`, the same inputs and
             # the typed class's alias), without importing every networking.k8s.io/v1 class:
             # that import alone cost the environment program ~0.15 s (docs/performance.md).
-            return k8s.apiextensions.CustomResource(
+            return KubernetesObject(
                 f"{name}-netpol-{object_name}",
-                api_version=manifest["apiVersion"],
-                kind=manifest["kind"],
-                metadata=manifest["metadata"],
-                spec=manifest["spec"],
-                opts=pulumi.ResourceOptions.merge(
-                    opts,
-                    pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=_NETWORK_POLICY_ALIAS)]),
-                ),
+                manifest,
+                aliases=[_NETWORK_POLICY_ALIAS],
+                opts=opts,
             )
-        return k8s.apiextensions.CustomResource(
-            f"{name}-proxyclass-{object_name}",
-            api_version=manifest["apiVersion"],
-            kind=manifest["kind"],
-            metadata=manifest["metadata"],
-            spec=manifest["spec"],
-            opts=opts,
-        )
+        # What k8s.apiextensions.CustomResource registers for the ProxyClass, without the SDK
+        # resolving its typed metadata (which imports all of meta/v1).
+        return KubernetesObject(f"{name}-proxyclass-{object_name}", manifest, opts=opts)
 
     def _exposure(self, name: str, planned: PlannedExposure) -> pulumi.CustomResource:
         # After the release (the operator must run to reconcile it), and so deleted before it:

@@ -17,7 +17,7 @@ declares it, with the whole gate.
 
 from __future__ import annotations
 
-from hfaccess.install.plan import install_plan
+from hfaccess.install.plan import plan_refusals
 from hfaccess.registry.errors import InputError, InvalidInput
 from hfaccess.registry.validation import raise_if_any
 from hfaccess.registry.workspace import AccessModel
@@ -33,10 +33,8 @@ def refusals(model: AccessModel) -> list[InputError]:
     except InvalidInput as exc:
         errors.extend(exc.errors)
     for ref in model.registry.environments():
-        try:  # the only refusal of an environment's artifacts (render_stack) and program
-            install_plan(ref, model.registry.sources.get(ref.customer.name))
-        except InvalidInput as exc:
-            errors.extend(exc.errors)
+        # the only refusal of an environment's artifacts (render_stack) and program
+        errors.extend(plan_refusals(ref, model.registry.sources.get(ref.customer.name)))
     return sorted(set(errors))
 
 
@@ -56,10 +54,6 @@ def environment_refusals(model: AccessModel, customer: str) -> list[InputError]:
     """
     errors: list[InputError] = []
     for ref in model.registry.environments():
-        if ref.customer.name != customer:
-            continue
-        try:
-            install_plan(ref, model.registry.sources.get(ref.customer.name))
-        except InvalidInput as exc:
-            errors.extend(exc.errors)
+        if ref.customer.name == customer:
+            errors.extend(plan_refusals(ref, model.registry.sources.get(ref.customer.name)))
     return sorted(set(errors))

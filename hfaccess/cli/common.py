@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from hfaccess.heap import long_lived
 from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
 from hfaccess.registry.loader import load_registry
@@ -46,7 +47,8 @@ def fail_invalid(exc: InvalidInput) -> NoReturn:
 def load_or_exit(customers: Path, highflame: Path) -> AccessModel:
     """Load the access model or print every error and exit 1 (nothing is written after)."""
     try:
-        return load_model(customers, highflame)
+        with long_lived():  # a large registry is millions of objects: see hfaccess.heap
+            return load_model(customers, highflame)
     except InvalidInput as exc:
         fail_invalid(exc)
 
@@ -62,7 +64,8 @@ def gated_model_or_exit(customers: Path, highflame: Path) -> AccessModel:
     for note in model.registry.notes:
         err.print(f"note: {note}", markup=False)
     try:
-        return require_valid(model)
+        with long_lived():
+            return require_valid(model)
     except InvalidInput as exc:
         fail_invalid(exc)
 

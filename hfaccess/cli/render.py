@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -19,11 +20,15 @@ from hfaccess.cli.common import (
     fail,
     fail_invalid,
     gated_model_or_exit,
+    load_or_exit,
     out,
 )
+from hfaccess.gate import require_valid
+from hfaccess.heap import long_lived
 from hfaccess.policy.gate import policy_checked_once
 from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.stacks import StackIndex, TailnetStack, UnknownStackError
+from hfaccess.registry.workspace import AccessModel
 from hfaccess.render import render_into, tailnet_settings_warnings
 
 PROGRESS_EVERY_SECONDS = 2.0  # long runs say how far they are, on stderr
@@ -66,7 +71,12 @@ def _render(
     )
     notice.start()
     try:
-        model = gated_model_or_exit(customers, highflame)  # the same gate as validate
+        if all_stacks:  # the gate runs in render_into, while its workers render (same refusals)
+            model = load_or_exit(customers, highflame)
+            for note in model.registry.notes:
+                err.print(f"note: {note}", markup=False)
+        else:
+            model = gated_model_or_exit(customers, highflame)  # the same gate as validate
     finally:
         notice.cancel()
         notice.join()  # no thread left running when render forks its workers
@@ -93,7 +103,13 @@ def _render(
 
     try:
         summary = render_into(
-            out_dir, stacks, model, nested=nested, prune=all_stacks, progress=progress
+            out_dir,
+            stacks,
+            model,
+            nested=nested,
+            prune=all_stacks,
+            progress=progress,
+            gate=partial(_gate, model) if all_stacks else None,
         )
     except InvalidInput as exc:
         fail_invalid(exc)
@@ -102,7 +118,7 @@ def _render(
     if all_stacks:
         removed = f"; removed {len(summary.removed)} stale output(s)" if summary.removed else ""
         out.print(
-            f"rendered {summary.stacks} stacks ({len(summary.files)} files) into "
+            f"rendered {summary.stacks} stacks ({summary.file_count} files) into "
             f"{out_dir.as_posix()}/{removed}",
             markup=False,
         )
@@ -122,6 +138,12 @@ def _render(
     if any(isinstance(s, TailnetStack) for s in stacks):
         for warning in tailnet_settings_warnings(model):
             err.print(f"WARNING: {warning}", markup=False)
+
+
+def _gate(model: AccessModel) -> None:
+    """The same gate as validate (hfaccess.gate), its model frozen after (hfaccess.heap)."""
+    with long_lived():
+        require_valid(model)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,10 +11,9 @@ back to `base_policy.<section>` in the file actually read.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
-from hfaccess.policy.reader import host_of
+from hfaccess.policy.reader import host_of, strings_in
 from hfaccess.registry import names
 from hfaccess.registry.collisions import tag_owners
 from hfaccess.registry.errors import InputError, InvalidInput
@@ -25,17 +24,8 @@ MAPPING_SECTIONS = ("groups", "tagOwners")
 LIST_SECTIONS = ("grants", "tests")
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every string in `value` (mapping keys included) with a dotted path to it."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield f"{path}.{key}", str(key)
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
+def _every_string(_text: str) -> bool:
+    return True
 
 
 def _tag_part(text: str) -> str:
@@ -64,7 +54,7 @@ def base_sections(model: AccessModel) -> dict[str, Any]:
                 "is generated from sre.members; list engineers there instead",
             )
         )
-    for path, text in _strings(base, "base_policy"):
+    for path, text in strings_in(base, "base_policy", _every_string):
         tag = _tag_part(text)
         owner = owners.get(tag)
         if owner is not None:

@@ -49,7 +49,7 @@ from hfaccess.policy.allowances import Allowances, policy_allowances
 from hfaccess.policy.builder import customer_accesses
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
 from hfaccess.policy.elevation import ElevationView
-from hfaccess.policy.reader import Policy, host_of, read_policy
+from hfaccess.policy.reader import Policy, host_of, read_policy, strings_in
 from hfaccess.policy.rules import Rule, policy_rules
 from hfaccess.registry import names
 from hfaccess.registry.collisions import collisions
@@ -126,16 +126,8 @@ def _index(model: AccessModel) -> _Tags:
     return _Tags(owner, access, ElevationView.of(model.registry, model.highflame))
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield path, str(key)
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
+def _may_name_tag(text: str) -> bool:
+    return text.startswith("tag:")  # what _TAG_RE can match, tested cheaply first
 
 
 def _undefined_tags(
@@ -146,11 +138,11 @@ def _undefined_tags(
         if section == "tagOwners" and isinstance(content, dict):
             # Its keys are the definitions themselves; only the owners are references.
             for tag, listed in content.items():
-                references.extend(_strings(listed, f"tagOwners.{tag}"))
+                references.extend(strings_in(listed, f"tagOwners.{tag}", _may_name_tag))
         elif section in ("postures", "defaultSrcPosture"):
             continue  # conditions are expressions, not selectors
         else:
-            references.extend(_strings(content, str(section)))
+            references.extend(strings_in(content, str(section), _may_name_tag))
     for path, text in references:
         match = _TAG_RE.match(text)
         if match and match.group(1) not in owners:

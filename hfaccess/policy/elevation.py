@@ -19,22 +19,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from hfaccess.policy.access import API_SERVER_PORT
 from hfaccess.policy.capability import KUBERNETES_CAPABILITY
-from hfaccess.policy.rules import Rule, string_list
 from hfaccess.registry import names
 from hfaccess.registry.highflame import DEFAULT_FILE as HIGHFLAME_FILE
 from hfaccess.registry.highflame import HighflameConfig
 from hfaccess.registry.models import ClusterRole, Registry
 from hfaccess.registry.posture import ELEVATION_ATTRIBUTE_PREFIX
 
+if TYPE_CHECKING:  # the policy reader only where a policy is read: not in environment stacks
+    from hfaccess.policy.rules import Rule
+
 # tsrecorder serves its recording endpoints (/record, /v2/record, /v2/event) over plain HTTP on
 # port 80 of its tailnet address; the API server proxy dials `<recorder address>:80`.
 RECORDER_PORT: Final = 80
 SRE_POSTURE: Final = "posture:hf_sre"
-ELEVATED_GROUP_PREFIX: Final = "highflame-elevated-"
+# The elevated group is a derived name (hfaccess.registry.names), kept here for the policy's
+# readers: the install plan binds it without importing the policy modules.
+ELEVATED_GROUP_PREFIX: Final = names.ELEVATED_GROUP_PREFIX
+elevated_group: Final = names.elevated_group
 ELEVATION_VALUE: Final = "granted"
 # A finding: (invariant, where, message); the checker turns it into a Violation.
 Finding = tuple[int, str, str]
@@ -44,11 +49,6 @@ ELEVATION_INVARIANT: Final = 8
 def _snake(customer: str, environment: str) -> str:
     # Customer names never hold `_` and environment names no `-` or `_`: this stays injective.
     return f"{customer.replace('-', '_')}_{environment}"
-
-
-def elevated_group(customer: str, environment: str) -> str:
-    """The Kubernetes group an elevation in this environment impersonates (bound only there)."""
-    return f"{ELEVATED_GROUP_PREFIX}{customer}-{environment}"
 
 
 def elevation_attribute(customer: str, environment: str) -> str:
@@ -333,6 +333,8 @@ class ElevationView:
 
     def document_findings(self, document: dict[str, Any], rules: Iterable[Rule]) -> list[Finding]:
         """Postures defined as configured; the recorder reached by exactly the recorded."""
+        from hfaccess.policy.rules import string_list
+
         findings: list[Finding] = []
         raw = document.get("postures", {})
         postures = raw if isinstance(raw, dict) else {}

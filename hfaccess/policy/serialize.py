@@ -29,16 +29,30 @@ _LEADING_KEYS = (
 _RANK = {key: rank for rank, key in enumerate(_LEADING_KEYS)}
 
 
-def _ordered(mapping: dict[str, Any]) -> list[str]:
-    return sorted(mapping, key=lambda key: (_RANK.get(key, len(_RANK)), key))
+# Dicts of one shape recur thousands of times (a grant, a test): their key order is computed once.
+_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {}
+# json.dumps(str, ensure_ascii=False) is this C function behind a call chain; same bytes.
+_string = json.encoder.encode_basestring
+
+
+def _ordered(mapping: dict[str, Any]) -> tuple[str, ...]:
+    keys = tuple(mapping)
+    order = _ORDER.get(keys)
+    if order is None:
+        order = tuple(sorted(keys, key=lambda key: (_RANK.get(key, len(_RANK)), key)))
+        if len(_ORDER) < 1024:  # a few shapes in a real policy; never grows without bound
+            _ORDER[keys] = order
+    return order
 
 
 def _inline(value: Any) -> str:
+    if isinstance(value, str):
+        return _string(value)
     if isinstance(value, dict):
-        items = (f"{_inline(str(key))}: {_inline(value[key])}" for key in _ordered(value))
+        items = [f"{_inline(str(key))}: {_inline(value[key])}" for key in _ordered(value)]
         return "{" + ", ".join(items) + "}"
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_inline(item) for item in value) + "]"
+        return "[" + ", ".join([_inline(item) for item in value]) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 

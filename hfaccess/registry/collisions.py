@@ -9,7 +9,6 @@ ask this module.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from hfaccess.registry import names
@@ -56,15 +55,15 @@ def collisions(
     `owners` pairs each customer with how the caller names it; two claims collide even when
     they come from one customer.
     """
-    claimed: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    first: dict[tuple[str, str], Claim] = {}
+    repeated: dict[tuple[str, str], list[Claim]] = {}
     for customer, owner in owners:
         for namespace, name, what in derived_names(customer):
-            claimed[(namespace, name)].append((owner, what))
-    return [
-        (namespace, name, claims)
-        for (namespace, name), claims in sorted(claimed.items())
-        if len(claims) > 1
-    ]
+            claim = (owner, what)
+            earlier = first.setdefault((namespace, name), claim)
+            if earlier is not claim:  # only the colliding names are collected and sorted
+                repeated.setdefault((namespace, name), [earlier]).append(claim)
+    return [(namespace, name, claims) for (namespace, name), claims in sorted(repeated.items())]
 
 
 def tag_owners(customers: Iterable[Customer]) -> dict[str, str]:

@@ -108,7 +108,7 @@ def load_registry(directory: Path) -> Registry:
     errors: list[InputError] = []
     notes: list[str] = []
     loaded: list[tuple[Customer, str]] = []
-    for path in sorted(directory.iterdir()):
+    for path in sorted(directory.iterdir(), key=lambda entry: entry.name):
         display = f"{shown}/{path.name}"
         if path.name.startswith("."):
             notes.append(f"{display}: ignored (a dotfile)")

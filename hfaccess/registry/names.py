@@ -95,6 +95,16 @@ def stack_name(customer: str, environment: str) -> str:
     return f"{customer}-{environment}"
 
 
+# The Kubernetes group a break-glass elevation impersonates, bound in that environment only
+# (hfaccess.policy.elevation grants it; hfaccess.install.plan binds it).
+ELEVATED_GROUP_PREFIX: Final = "highflame-elevated-"
+
+
+def elevated_group(customer: str, environment: str) -> str:
+    """The Kubernetes group an elevation in this environment impersonates (bound only there)."""
+    return f"{ELEVATED_GROUP_PREFIX}{customer}-{environment}"
+
+
 def kube_context(customer: str, environment: str) -> str:
     """kubeconfig context an SRE gets for one customer environment."""
     return stack_name(customer, environment)

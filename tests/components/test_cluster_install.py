@@ -279,3 +279,63 @@ def test_network_policy_registers_exactly_what_the_typed_class_would(acme_prod: 
     assert ours.inputs["kind"] == "NetworkPolicy"
     assert ours.aliases == reference.aliases
     assert ours.aliases  # the typed class's alias is carried over, not lost
+
+
+def test_rbac_registers_exactly_what_the_typed_classes_would(acme_prod: ProgramRun) -> None:
+    """The generic class (no import of all of rbac/v1) changes nothing the engine sees."""
+    import pulumi_kubernetes as k8s
+
+    from hfaccess.install.rbac import BINDING_NAME
+
+    ours = acme_prod.of_type(ROLE) + acme_prod.of_type(BINDING)
+    # The custom read-only role, its binding and break-glass's elevated binding.
+    assert [r.typ for r in ours] == [ROLE, BINDING, BINDING]
+
+    def typed() -> None:
+        for resource in ours:
+            manifest = resource.inputs
+            if manifest["kind"] == "ClusterRole":
+                k8s.rbac.v1.ClusterRole(
+                    resource.name, metadata=manifest["metadata"], rules=manifest["rules"]
+                )
+            else:
+                k8s.rbac.v1.ClusterRoleBinding(
+                    resource.name,
+                    metadata=manifest["metadata"],
+                    role_ref=manifest["roleRef"],
+                    subjects=manifest["subjects"],
+                )
+
+    reference = run_in_stack("acme-prod", typed, config={})
+    for resource in ours:
+        expected = next(r for r in reference.of_type(resource.typ) if r.name == resource.name)
+        assert resource.inputs == expected.inputs
+        assert resource.aliases == expected.aliases
+        assert resource.aliases  # the typed classes' aliases are carried over, not lost
+        assert resource.custom
+        assert expected.custom
+    assert any(r.inputs["metadata"]["name"] == BINDING_NAME for r in ours)
+
+
+def test_proxy_class_registers_exactly_what_the_custom_resource_class_would(
+    acme_prod: ProgramRun,
+) -> None:
+    """The ProxyClass through the generic class, as k8s.apiextensions.CustomResource would."""
+    import pulumi_kubernetes as k8s
+
+    ours = acme_prod.one("kubernetes:tailscale.com/v1alpha1:ProxyClass")
+    manifest = ours.inputs
+
+    def typed() -> None:
+        k8s.apiextensions.CustomResource(
+            ours.name,
+            api_version=manifest["apiVersion"],
+            kind=manifest["kind"],
+            metadata=manifest["metadata"],
+            spec=manifest["spec"],
+        )
+
+    reference = run_in_stack("acme-prod", typed, config={}).one(ours.typ)
+    assert ours.inputs == reference.inputs
+    assert ours.aliases == reference.aliases == []
+    assert set(ours.inputs) == {"apiVersion", "kind", "metadata", "spec"}

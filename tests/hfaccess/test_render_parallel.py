@@ -140,3 +140,60 @@ def test_the_policy_is_checked_once_per_render(
     assert len(calls) == 1
     assert gate.checked_policy(model) == first  # outside the block: checked again
     assert len(calls) == 2
+
+
+def test_a_gate_refusal_while_workers_render_writes_nothing(
+    generated: tuple[AccessModel, list[StackRef]], tmp_path: Path
+) -> None:
+    from hfaccess.registry.errors import InputError
+
+    model, stacks = generated
+    gate_ran: list[bool] = []
+
+    def refusing_gate() -> None:
+        gate_ran.append(True)
+        raise InvalidInput([InputError("customers/x.yaml", "name", "refused by the gate")])
+
+    out = tmp_path / "out"
+    with pytest.raises(InvalidInput) as caught:
+        render_into(out, stacks, model, nested=True, prune=True, workers=2, gate=refusing_gate)
+    assert gate_ran == [True]
+    assert [str(e) for e in caught.value.errors] == ["customers/x.yaml: name: refused by the gate"]
+    assert not out.exists()
+    assert os.listdir(tmp_path) == [], "the workers' staging directory is removed"
+
+
+def test_with_workers_the_gate_checks_the_policy_once_for_the_whole_render(
+    generated: tuple[AccessModel, list[StackRef]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hfaccess.gate import require_valid
+    from hfaccess.policy import gate
+
+    model, stacks = generated
+    checks = tmp_path / "checks"  # appended by whichever process checks the policy
+    original = gate._checked_policy
+
+    def counting(model: AccessModel) -> tuple[dict[str, Any], str]:
+        with open(checks, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return original(model)
+
+    monkeypatch.setattr(gate, "_checked_policy", counting)
+
+    def whole_gate() -> None:
+        require_valid(model)
+
+    with gate.policy_checked_once():
+        render_into(
+            tmp_path / "out",
+            stacks,
+            model,
+            nested=True,
+            prune=True,
+            workers=2,
+            gate=whole_gate,
+        )
+    assert checks.read_text().split() == [str(os.getpid())]  # the gate's, reused by the tailnet
+    assert (tmp_path / "out" / "tailnet" / "policy.json").is_file()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hfaccess.registry.loader import load_registry
 from hfaccess.registry.yamlio import YamlReadError, load_yaml_bytes
@@ -55,3 +57,80 @@ def test_bad_documents_raise_one_clear_error(raw: bytes, message: str) -> None:
 def test_merge_keys_are_not_duplicates() -> None:
     doc = load_yaml_bytes(b"base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n")
     assert doc["other"] == {"x": 1, "y": 2}
+
+
+def _generic(text: str) -> list[object]:
+    """PyYAML's own constructor under the same loader: what the fast builder must equal."""
+    import yaml
+
+    from hfaccess.registry.yamlio import _StrictLoader
+
+    return list(yaml.load_all(text, Loader=_StrictLoader))
+
+
+_EDGE_DOCUMENTS = [
+    "a: &x {b: 1, c: [1, 2]}\nd: *x\ne: *x\n",
+    "base: &b {x: 1}\nchild:\n  <<: *b\n  y: 2\n",
+    "a: !!str 010\nb: !!int '7'\nc: !!bool 'yes'\nd: !!null x\ne: !!float '1'\n",
+    "a: 'true'\nb: \"10\"\nc: 1e3\nd: .inf\ne: -.INF\nf: 0x1F\ng: -0o7\nh: +5\n",
+    "? [1, 2]\n: x\n",
+    "- a\n- [b, {c: d}]\n- ''\n- \n- !!binary aGk=\n",
+    "a: 2024-01-01\nb: 12:30:00\nc: NO\nd: Off\ne: ~\nf: null\ng: Null\n",
+    "a: !!set {x, y}\nb: !!omap [{k: v}]\n",
+    "x: 1\n---\ny: 2\n",
+]
+
+
+@pytest.mark.parametrize("text", _EDGE_DOCUMENTS)
+def test_fast_builder_equals_the_generic_constructor(text: str) -> None:
+    from hfaccess.registry.yamlio import _documents
+
+    try:
+        expected: object = _generic(text)
+    except Exception as exc:  # both must refuse, and for the same reason
+        with pytest.raises(type(exc)):
+            _documents(text)
+        return
+    assert repr(_documents(text)) == repr(expected)  # repr: True is not 1, 1.0 is not 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: 1\na: 2\n", "a: {b: 1, b: 1}\n", "? {x: 1}\n: y\n", "- &a [*a]\n"],
+)
+def test_fast_builder_refuses_what_the_generic_constructor_refuses_or_cannot_build(
+    text: str,
+) -> None:
+    with pytest.raises(YamlReadError):
+        load_yaml_bytes(text.encode())
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.sampled_from(["no", "on", "010", "0x1f", "1:30", "2024-01-01", "~", "<<", "&a", "*a"]),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_values, st.sampled_from([None, False, True]))
+@settings(max_examples=150, deadline=None)
+def test_fast_builder_equals_the_generic_constructor_on_generated_documents(
+    value: object, flow: bool | None
+) -> None:
+    import yaml
+
+    from hfaccess.registry.yamlio import _documents
+
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+    assert repr(_documents(text)) == repr(_generic(text))  # repr: True is not 1, 1.0 is not 1
