@@ -75,6 +75,7 @@ def exposures_text(plan: InstallPlan) -> str:
             "objects of their own; Service documents are server-side-apply patches that add three",
             "annotations to an existing Service (kubectl apply --server-side).",
         ],
+        varying=True,  # hostnames and tags of this environment in every document
     )
 
 
