@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -158,23 +159,34 @@ def _unchanged(path: Path, content: bytes) -> bool:
 
 
 def _stage(stack_name: str, artifacts: Artifacts, target: Path, staging: Path) -> _Staged:
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
+    try:
+        kind = os.lstat(target).st_mode  # one call: is it there, and is it a real directory
+    except (FileNotFoundError, NotADirectoryError):
+        kind = None
+    if kind is not None and not stat.S_ISDIR(kind):  # a file, or a symlink (even to a dir)
         raise FileExistsError(f"{target.as_posix()}: exists and is not a directory")
-    fresh = not target.exists()
-    staged = staging / stack_name
+    fresh = kind is None
+    staged = os.path.join(staging, stack_name)
     changed: list[str] = []
     for name, content in sorted(artifacts.items()):
         data = content.encode("utf-8")
         if not fresh and _unchanged(target / name, data):
             continue
         if not changed:
-            staged.mkdir()  # only when something is to be written: an unchanged stack costs reads
-        with open(staged / name, "wb") as handle:
-            handle.write(data)
-        if name in EXECUTABLE_ARTIFACTS:
-            (staged / name).chmod(0o755)
+            os.mkdir(staged)  # only when something is to be written: an unchanged stack costs reads
+        # os-level calls: 132,000 files at 10,000 customers, where io's layers cost more than
+        # the write; modes as open() and chmod gave them (0o666 less the umask; 0o755)
+        fd = os.open(os.path.join(staged, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            if name in EXECUTABLE_ARTIFACTS:
+                os.fchmod(fd, 0o755)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         changed.append(name)
-    return _Staged(target, staged, tuple(sorted(artifacts)), tuple(changed), fresh)
+    return _Staged(target, Path(staged), tuple(sorted(artifacts)), tuple(changed), fresh)
 
 
 Gate = Callable[[], None]
