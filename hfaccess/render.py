@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hfaccess.install.artifacts import environment_artifacts, environment_warnings
+from hfaccess.parallel import cores
 from hfaccess.policy.artifacts import tailnet_artifacts
 from hfaccess.policy.elevation import unrecorded_admin_notes
 from hfaccess.registry.errors import InputError, InvalidInput
@@ -296,10 +297,7 @@ def _worker_batch(positions: list[int]) -> _Batch | tuple[InputError, ...]:
 
 def default_workers() -> int:
     """Processes `render` uses for a large run: the cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    return cores()
 
 
 def _staged_batches(job: _Job, workers: int | None, gate: Gate | None) -> Iterator[_Batch]:

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from hfaccess.heap import long_lived
+from hfaccess.parallel import fork_map
 from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
 from hfaccess.registry.loader import load_registry
@@ -48,7 +49,7 @@ def load_or_exit(customers: Path, highflame: Path) -> AccessModel:
     """Load the access model or print every error and exit 1 (nothing is written after)."""
     try:
         with long_lived():  # a large registry is millions of objects: see hfaccess.heap
-            return load_model(customers, highflame)
+            return load_model(customers, highflame, fork_map)  # large ones in worker processes
     except InvalidInput as exc:
         fail_invalid(exc)
 

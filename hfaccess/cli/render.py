@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -65,21 +68,13 @@ def _render(
     out_dir: Path, stack: list[str] | None, all_stacks: bool, customers: Path, highflame: Path
 ) -> None:
     # A large registry takes seconds to read and check: say so if it does (never on short runs).
-    notice = threading.Timer(
-        PROGRESS_EVERY_SECONDS,
-        lambda: err.print("render: reading and checking the registry ...", markup=False),
-    )
-    notice.start()
-    try:
+    with _notice_after(PROGRESS_EVERY_SECONDS, "render: reading and checking the registry ..."):
         if all_stacks:  # the gate runs in render_into, while its workers render (same refusals)
             model = load_or_exit(customers, highflame)
             for note in model.registry.notes:
                 err.print(f"note: {note}", markup=False)
         else:
             model = gated_model_or_exit(customers, highflame)  # the same gate as validate
-    finally:
-        notice.cancel()
-        notice.join()  # no thread left running when render forks its workers
     index = StackIndex(model.registry)  # built once: resolving N names is N look-ups
     names = index.names() if all_stacks else list(stack or [])
     if not names:
@@ -138,6 +133,32 @@ def _render(
     if any(isinstance(s, TailnetStack) for s in stacks):
         for warning in tailnet_settings_warnings(model):
             err.print(f"WARNING: {warning}", markup=False)
+
+
+@contextmanager
+def _notice_after(seconds: float, message: str) -> Iterator[None]:
+    """Print `message` on stderr if the block runs longer than `seconds`.
+
+    A SIGALRM timer, not a thread: the block forks workers (hfaccess.parallel), and a forked
+    child gets no copy of a timer, where a thread could hold a lock at the moment of the fork.
+    """
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield  # signals reach only the main thread: no notice elsewhere
+        return
+
+    def say(_signum: int, _frame: object) -> None:
+        err.print(message, markup=False)
+
+    previous = signal.signal(signal.SIGALRM, say)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _gate(model: AccessModel) -> None:

@@ -7,6 +7,7 @@ collisions across the whole registry by the one set of rules in hfaccess.registr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hfaccess.registry import names
@@ -97,7 +98,32 @@ def _entry_problem(path: Path) -> str | None:
     return None  # the stem is checked as the customer's name, against the file's `name:`
 
 
-def load_registry(directory: Path) -> Registry:
+# One customer file read: the customer (None when refused) and every error it carries.
+EntryResult = tuple[Customer | None, list[InputError]]
+Entry = tuple[Path, str]  # (path, how errors name it)
+# Applies a function to every entry and returns the results in the entries' order: the shells
+# pass one that forks workers for large registries (hfaccess.parallel.fork_map).
+EntryMapper = Callable[[Callable[[Entry], EntryResult], list[Entry]], Iterable[EntryResult]]
+
+
+def read_entry(entry: Entry) -> EntryResult:
+    """One registry entry read and validated, its errors returned (not raised)."""
+    path, display = entry
+    problem = _entry_problem(path)
+    if problem is not None:
+        return None, [InputError(display, DOCUMENT, problem)]
+    try:
+        customer = load_customer(path, display)
+    except InvalidInput as exc:
+        return None, list(exc.errors)
+    return customer, _hostname_lengths(customer, display)
+
+
+def _in_order(function: Callable[[Entry], EntryResult], entries: list[Entry]) -> list[EntryResult]:
+    return [function(entry) for entry in entries]
+
+
+def load_registry(directory: Path, map_entries: EntryMapper = _in_order) -> Registry:
     """Load every customer file in `directory`; raise InvalidInput listing every problem.
 
     Dotfiles (editor swap files, `.gitkeep`) are ignored and listed in `Registry.notes`.
@@ -107,23 +133,20 @@ def load_registry(directory: Path) -> Registry:
         raise InvalidInput([InputError(shown, DOCUMENT, "not a directory")])
     errors: list[InputError] = []
     notes: list[str] = []
-    loaded: list[tuple[Customer, str]] = []
+    entries: list[Entry] = []
     for path in sorted(directory.iterdir(), key=lambda entry: entry.name):
         display = f"{shown}/{path.name}"
         if path.name.startswith("."):
             notes.append(f"{display}: ignored (a dotfile)")
             continue
-        problem = _entry_problem(path)
-        if problem is not None:
-            errors.append(InputError(display, DOCUMENT, problem))
-            continue
-        try:
-            customer = load_customer(path, display)
-        except InvalidInput as exc:
-            errors.extend(exc.errors)
-            continue
-        errors.extend(_hostname_lengths(customer, display))
-        loaded.append((customer, display))
+        entries.append((path, display))
+    loaded: list[tuple[Customer, str]] = []
+    for (_, display), (customer, found) in zip(
+        entries, map_entries(read_entry, entries), strict=True
+    ):
+        errors.extend(found)
+        if customer is not None:
+            loaded.append((customer, display))
     errors.extend(_collisions(loaded))
     raise_if_any(errors)
     loaded.sort(key=lambda item: item[0].name)

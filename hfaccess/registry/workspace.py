@@ -13,7 +13,7 @@ from hfaccess.registry.break_glass import input_errors as elevation_input_errors
 from hfaccess.registry.errors import InputError, InvalidInput
 from hfaccess.registry.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
 from hfaccess.registry.highflame import HighflameConfig, load_highflame
-from hfaccess.registry.loader import load_registry
+from hfaccess.registry.loader import EntryMapper, load_registry
 from hfaccess.registry.models import Registry
 from hfaccess.registry.scoped import load_stack_registry
 from hfaccess.registry.settings import (
@@ -40,13 +40,23 @@ class AccessModel:
 
 
 def load_model(
-    customers: Path = DEFAULT_CUSTOMERS, highflame: Path = DEFAULT_HIGHFLAME
+    customers: Path = DEFAULT_CUSTOMERS,
+    highflame: Path = DEFAULT_HIGHFLAME,
+    map_entries: EntryMapper | None = None,
 ) -> AccessModel:
-    """Load registry and Highflame file; raise InvalidInput with the errors of both."""
+    """Load registry and Highflame file; raise InvalidInput with the errors of both.
+
+    map_entries: how the customer files are read (hfaccess.registry.loader.EntryMapper);
+    the default reads them one after the other in this process.
+    """
     errors: list[InputError] = []
     registry = None
     try:
-        registry = load_registry(customers)
+        registry = (
+            load_registry(customers)
+            if map_entries is None
+            else load_registry(customers, map_entries)
+        )
     except InvalidInput as exc:
         errors.extend(exc.errors)
     return _with_highflame(registry, errors, highflame)
