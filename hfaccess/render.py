@@ -241,9 +241,13 @@ def render_into(
                 summary.warnings += environment_warnings(stack.ref)
                 summary.warnings += unrecorded.get(stack.name, [])
             summary.stacks += 1
-        out_dir.mkdir(parents=True, exist_ok=True)
+        if nested and not os.path.lexists(out_dir):
+            _move_whole(staging, out_dir, [item for _, item in staged])
+        else:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for _, item in staged:
+                _put_in_place(item)
         for _, item in staged:
-            _put_in_place(item)
             summary.placed.append((item.target, item.files))
             summary.changed += len(item.changed)
         if prune:
@@ -332,6 +336,18 @@ def _staged_batches(job: _Job, workers: int | None, gate: Gate | None) -> Iterat
                 yield result
     finally:
         _current.pop()
+
+
+def _move_whole(staging: Path, out_dir: Path, staged: list[_Staged]) -> None:
+    """A first render: the staging directory holds the whole output; it becomes OUT in one
+    rename (20,000 stack directories would otherwise be 20,000 renames, one after the other)."""
+    for item in staged:
+        if not item.changed:  # a stack without any artifact still gets its directory
+            os.mkdir(item.staged)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # what mkdir would have given OUT (mkdtemp gives 0o700)
+    os.rename(staging, out_dir)
 
 
 def _put_in_place(item: _Staged) -> None:

@@ -165,3 +165,25 @@ def test_yaml_text_is_what_the_pure_python_emitter_writes(value: object) -> None
 def test_yaml_text_keeps_distinct_scalars_apart() -> None:
     assert yaml_text({"a": 1}) != yaml_text({"a": "1"})
     assert yaml_text({"a": True}) != yaml_text({"a": 1})
+
+
+def test_a_first_render_arrives_whole_with_the_modes_mkdir_gives(tmp_path: Path) -> None:
+    # Into a directory that does not exist yet, the staging directory becomes OUT in one
+    # rename: OUT and every stack directory must still look as if mkdir had made them.
+    customers = _registry(tmp_path, "initech")
+    first = tmp_path / "first"
+    code, _, stderr = _render_all(customers, first)
+    assert code == 0, stderr
+    again = tmp_path / "again"
+    again.mkdir()  # exists: stacks are moved in one by one
+    code, _, stderr = _render_all(customers, again)
+    assert code == 0, stderr
+    reference = tmp_path / "made-by-mkdir"
+    reference.mkdir()
+    assert first.stat().st_mode == reference.stat().st_mode  # not mkdtemp's 0o700
+    for stack in ("tailnet", "initech-prod", "initech-dev"):
+        assert (first / stack).stat().st_mode == (again / stack).stat().st_mode
+        assert sorted(p.name for p in (first / stack).iterdir()) == sorted(
+            p.name for p in (again / stack).iterdir()
+        )
+    assert not list(tmp_path.glob(".first.render-*")), "no staging directory is left"
