@@ -29,7 +29,7 @@ from hfaccess.cli.common import (
 )
 from hfaccess.policy.builder import customer_accesses
 from hfaccess.policy.checker import check_policy
-from hfaccess.policy.gate import checked_policy
+from hfaccess.policy.gate import checked_policy, policy_checked_once
 from hfaccess.policy.reader import PolicyFileError, read_policy_file
 from hfaccess.policy.serialize import policy_digest
 from hfaccess.registry.errors import InvalidInput
@@ -94,16 +94,18 @@ def check(
 ) -> None:
     """Exit 0 when the policy holds invariants 1-10 (and, with --remote, the Tailscale API accepts
     it); otherwise print one line per violation or problem, exit 1."""
-    model = gated_model_or_exit(customers, highflame)
-    if policy is None:
-        document, source = _generated(model)
-    else:
-        try:
-            document = read_policy_file(policy)
-        except PolicyFileError as exc:
-            fail([f"{policy.as_posix()}: {exc}"])
-        source = policy.as_posix()
-    violations = check_policy(document, model)
+    with policy_checked_once():  # the gate builds and checks the generated policy: once
+        model = gated_model_or_exit(customers, highflame)
+        if policy is None:
+            document, source = _generated(model)
+            violations = []  # the very document the gate just checked, invariant by invariant
+        else:
+            try:
+                document = read_policy_file(policy)
+            except PolicyFileError as exc:
+                fail([f"{policy.as_posix()}: {exc}"])
+            source = policy.as_posix()
+            violations = check_policy(document, model)
     if violations:
         fail([f"{source}: {violation}" for violation in violations])
     accepted_by = _validate_remotely(document, source) if remote else None
