@@ -24,10 +24,6 @@ MAPPING_SECTIONS = ("groups", "tagOwners")
 LIST_SECTIONS = ("grants", "tests")
 
 
-def _every_string(_text: str) -> bool:
-    return True
-
-
 def _tag_part(text: str) -> str:
     """`tag:x:443` -> `tag:x`; anything else unchanged."""
     return host_of(text) if text.startswith("tag:") else text
@@ -54,7 +50,7 @@ def base_sections(model: AccessModel) -> dict[str, Any]:
                 "is generated from sre.members; list engineers there instead",
             )
         )
-    for path, text in strings_in(base, "base_policy", _every_string):
+    for path, text in strings_in(base, "base_policy"):
         tag = _tag_part(text)
         owner = owners.get(tag)
         if owner is not None:

@@ -126,10 +126,6 @@ def _index(model: AccessModel) -> _Tags:
     return _Tags(owner, access, ElevationView.of(model.registry, model.highflame))
 
 
-def _may_name_tag(text: str) -> bool:
-    return text.startswith("tag:")  # what _TAG_RE can match, tested cheaply first
-
-
 def _undefined_tags(
     document: dict[str, Any], owners: Mapping[str, tuple[str, ...]], tags: _Tags
 ) -> Iterator[Violation]:
@@ -138,11 +134,11 @@ def _undefined_tags(
         if section == "tagOwners" and isinstance(content, dict):
             # Its keys are the definitions themselves; only the owners are references.
             for tag, listed in content.items():
-                references.extend(strings_in(listed, f"tagOwners.{tag}", _may_name_tag))
+                references.extend(strings_in(listed, f"tagOwners.{tag}", "tag:"))
         elif section in ("postures", "defaultSrcPosture"):
             continue  # conditions are expressions, not selectors
         else:
-            references.extend(strings_in(content, str(section), _may_name_tag))
+            references.extend(strings_in(content, str(section), "tag:"))
     for path, text in references:
         match = _TAG_RE.match(text)
         if match and match.group(1) not in owners:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,34 +251,32 @@ class Policy:
             yield rule.where, rule.src
 
 
-def strings_in(value: Any, path: str, keep: Callable[[str], bool]) -> list[tuple[str, str]]:
-    """(path, text) for every string in `value`, mapping keys included, that `keep` accepts.
+def strings_in(value: Any, path: str, prefix: str = "") -> list[tuple[str, str]]:
+    """(path, text) for every string in `value`, mapping keys included, starting with `prefix`.
 
     A key's path is the key's own (`grants[0].foo`). Paths are built only for the strings kept
     and for containers: a 6 MB policy holds a million strings, almost none of them kept.
     """
     found: list[tuple[str, str]] = []
-    _collect_strings(value, path, keep, found)
+    _collect_strings(value, path, prefix, found)
     return found
 
 
-def _collect_strings(
-    value: Any, path: str, keep: Callable[[str], bool], found: list[tuple[str, str]]
-) -> None:
+def _collect_strings(value: Any, path: str, prefix: str, found: list[tuple[str, str]]) -> None:
     if isinstance(value, str):
-        if keep(value):
+        if value.startswith(prefix):
             found.append((path, value))
     elif isinstance(value, dict):
         for key, item in value.items():
             text = str(key)
-            if keep(text):
+            if text.startswith(prefix):
                 found.append((f"{path}.{key}", text))
-            if isinstance(item, dict | list) or (isinstance(item, str) and keep(item)):
-                _collect_strings(item, f"{path}.{key}", keep, found)
+            if isinstance(item, dict | list) or (isinstance(item, str) and item.startswith(prefix)):
+                _collect_strings(item, f"{path}.{key}", prefix, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            if isinstance(item, dict | list) or (isinstance(item, str) and keep(item)):
-                _collect_strings(item, f"{path}[{index}]", keep, found)
+            if isinstance(item, dict | list) or (isinstance(item, str) and item.startswith(prefix)):
+                _collect_strings(item, f"{path}[{index}]", prefix, found)
 
 
 def string_list(value: Any) -> tuple[str, ...] | None:
