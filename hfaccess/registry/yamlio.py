@@ -29,6 +29,16 @@ _MERGE = "tag:yaml.org,2002:merge"
 _YAML11_ONLY = {_BOOL, _INT, _FLOAT, _TIMESTAMP}
 
 
+def _duplicate_key(node: Node, key_node: Node, key: Any) -> ConstructorError:
+    """A second `key:` in one mapping: refused, since it would silently win over the first."""
+    return ConstructorError(
+        "while constructing a mapping",
+        node.start_mark,
+        f"found duplicate key {key!r}",
+        key_node.start_mark,
+    )
+
+
 class _StrictLoader(_BaseLoader):  # type: ignore[misc]
     """Safe loading with YAML 1.2 core scalars and duplicate keys refused."""
 
@@ -44,12 +54,7 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc]
                 except TypeError:
                     continue  # unhashable: the base constructor reports it
                 if duplicate:
-                    raise ConstructorError(
-                        "while constructing a mapping",
-                        node.start_mark,
-                        f"found duplicate key {key!r}",
-                        key_node.start_mark,
-                    )
+                    raise _duplicate_key(node, key_node, key)
                 seen.add(key)
         result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return result
@@ -150,12 +155,7 @@ class _Builder:
                     key_node.start_mark,
                 ) from None
             if duplicate:
-                raise ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    f"found duplicate key {key!r}",
-                    key_node.start_mark,
-                )
+                raise _duplicate_key(node, key_node, key)
             result[key] = self.value(value_node)
         return result
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from benchmarks.synthetic import write_registry
 from hfaccess.install.documents import emit_whole, yaml_text
@@ -19,6 +18,7 @@ from hfaccess.registry.stacks import StackIndex, StackRef
 from hfaccess.registry.workspace import AccessModel, load_model
 from hfaccess.render import render_into
 from tests.support.files import REPO
+from tests.support.yaml_values import documents as yaml_documents
 
 HIGHFLAME = REPO / "tailnet" / "highflame.yaml"
 
@@ -98,24 +98,8 @@ def test_a_refusal_in_a_worker_writes_nothing(
     assert os.listdir(tmp_path) == []
 
 
-_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC._/-0123456789", min_size=1, max_size=12)
-_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=120),
-    st.sampled_from(["yes", "no", "on", "010", "1:30", "tag:x", "~", "- a", "a: b", "null"]),
-)
-_values: Any = st.recursive(
-    _scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=5)),
-    max_leaves=25,
-)
-
-
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(_keys, _values, min_size=1, max_size=6))
+@given(yaml_documents)
 def test_yaml_text_equals_one_emitter_pass(value: dict[str, Any]) -> None:
     assert yaml_text(value) == emit_whole(value)
 

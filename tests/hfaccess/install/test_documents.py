@@ -10,25 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hfaccess.install.documents import emit_whole, json_text, yaml_text, yaml_text_varying
-
-_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC._/-0123456789", min_size=1, max_size=12)
-_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=120),
-    st.sampled_from(["yes", "no", "on", "010", "1:30", "tag:x", "~", "- a", "a: b", "null", ""]),
-)
-_values: Any = st.recursive(
-    _scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=5)),
-    max_leaves=25,
-)
+from tests.support.yaml_values import documents as yaml_documents
+from tests.support.yaml_values import keys
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(_keys, _values, min_size=1, max_size=6))
+@given(yaml_documents)
 def test_the_varying_emission_equals_one_emitter_pass(value: dict[str, Any]) -> None:
     assert yaml_text_varying(value) == emit_whole(value)
     assert yaml_text_varying(value) == emit_whole(value)  # the memoised entries too
@@ -61,7 +48,7 @@ def test_a_tuple_or_unknown_value_takes_the_plain_route() -> None:
     assert yaml_text_varying(value) == yaml_text(value)
 
 
-_json_keys = st.one_of(_keys, st.text(max_size=8), st.sampled_from(["@hf-0@", "@hf-1@"]))
+_json_keys = st.one_of(keys, st.text(max_size=8), st.sampled_from(["@hf-0@", "@hf-1@"]))
 _json_values: Any = st.recursive(
     st.one_of(
         st.none(),
