@@ -60,47 +60,9 @@ def render_stack(stack: StackRef, model: AccessModel) -> Artifacts:
     raise TypeError(stack)  # pragma: no cover - StackRef is a closed union
 
 
-def render_warnings(stack: StackRef, model: AccessModel | None = None) -> list[str]:
-    """Lines `render` must print loudly for this stack (for example a cluster-admin binding)."""
-    if isinstance(stack, EnvironmentStack):
-        unrecorded = (
-            [
-                n
-                for n in unrecorded_admin_notes(model.registry, model.highflame)
-                if n.startswith(f"{stack.ref.stack}:")
-            ]
-            if model is not None
-            else []
-        )
-        return [*environment_warnings(stack.ref), *unrecorded]
-    return []
-
-
 def tailnet_settings_warnings(model: AccessModel) -> list[str]:
     """Tailnet settings turned off in tailnet/highflame.yaml (printed by `render`)."""
     return settings_warnings(model.highflame.tailnet_settings)
-
-
-def write_artifacts(directory: Path, artifacts: Artifacts) -> list[Path]:
-    """Write one stack's artifacts into `directory`, each file atomically, removing stale ones."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in sorted(KNOWN_ARTIFACTS - set(artifacts)):
-        (directory / name).unlink(missing_ok=True)
-    for name, content in sorted(artifacts.items()):
-        path = directory / name
-        _write_atomically(path, content, executable=name in EXECUTABLE_ARTIFACTS)
-        written.append(path)
-    return written
-
-
-def _write_atomically(path: Path, content: str, *, executable: bool = False) -> None:
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(temporary, "w", encoding="utf-8", newline="") as handle:
-        handle.write(content)
-    if executable:
-        temporary.chmod(0o755)
-    os.replace(temporary, path)
 
 
 def is_render_output(directory: Path) -> bool:
@@ -190,7 +152,7 @@ def _stage(stack_name: str, artifacts: Artifacts, target: Path, staging: Path) -
     return _Staged(target, Path(staged), tuple(sorted(artifacts)), tuple(changed), fresh)
 
 
-Gate = Callable[[], None]
+Gate = Callable[[], object]  # raises InvalidInput to refuse; what it returns is unused
 
 
 def render_into(
@@ -237,7 +199,7 @@ def render_into(
             unrecorded.setdefault(note.split(":", 1)[0], []).append(note)
         for position, _ in staged:
             stack = stacks[position]
-            if isinstance(stack, EnvironmentStack):  # as render_warnings, notes computed once
+            if isinstance(stack, EnvironmentStack):  # its notes computed once above, not per stack
                 summary.warnings += environment_warnings(stack.ref)
                 summary.warnings += unrecorded.get(stack.name, [])
             summary.stacks += 1
@@ -299,18 +261,13 @@ def _worker_batch(positions: list[int]) -> _Batch | tuple[InputError, ...]:
         return exc.errors
 
 
-def default_workers() -> int:
-    """Processes `render` uses for a large run: the cores this process may run on."""
-    return cores()
-
-
 def _staged_batches(job: _Job, workers: int | None, gate: Gate | None) -> Iterator[_Batch]:
     """Each batch of stacks rendered and staged; in a pool of forked workers when there are
     several cores and enough stacks (workers=1: one at a time, in this process, after the
     gate). With a pool, the gate runs here while the workers render, then this process
     renders the tailnet stack; batches may arrive out of the order given."""
     stacks = job.stacks
-    count = default_workers() if workers is None else workers
+    count = cores() if workers is None else workers
     if workers is None and len(stacks) < _POOL_THRESHOLD:
         count = 1
     here = [i for i, stack in enumerate(stacks) if isinstance(stack, TailnetStack)]

@@ -54,19 +54,34 @@ def load_or_exit(customers: Path, highflame: Path) -> AccessModel:
         fail_invalid(exc)
 
 
+def noted_model_or_exit(customers: Path, highflame: Path) -> AccessModel:
+    """`load_or_exit`, then the registry's notes (what it ignored, such as dotfiles) on stderr."""
+    model = load_or_exit(customers, highflame)
+    for note in model.registry.notes:
+        err.print(f"note: {note}", markup=False)
+    return model
+
+
+def gate(model: AccessModel) -> AccessModel:
+    """`model` once every gate accepts it (hfaccess.gate); InvalidInput with every refusal.
+
+    The gate builds the whole policy: like the load, it runs without the cyclic collector
+    walking the model (hfaccess.heap).
+    """
+    from hfaccess.gate import require_valid
+
+    with long_lived():
+        return require_valid(model)
+
+
 def gated_model_or_exit(customers: Path, highflame: Path) -> AccessModel:
     """The access model once every gate accepts it (hfaccess.gate), or every error and exit 1.
 
     validate, render and check call this: they refuse exactly the same inputs.
     """
-    from hfaccess.gate import require_valid
-
-    model = load_or_exit(customers, highflame)
-    for note in model.registry.notes:
-        err.print(f"note: {note}", markup=False)
+    model = noted_model_or_exit(customers, highflame)
     try:
-        with long_lived():
-            return require_valid(model)
+        return gate(model)
     except InvalidInput as exc:
         fail_invalid(exc)
 

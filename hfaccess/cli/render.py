@@ -22,16 +22,14 @@ from hfaccess.cli.common import (
     err,
     fail,
     fail_invalid,
+    gate,
     gated_model_or_exit,
-    load_or_exit,
+    noted_model_or_exit,
     out,
 )
-from hfaccess.gate import require_valid
-from hfaccess.heap import long_lived
 from hfaccess.policy.gate import policy_checked_once
 from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.stacks import StackIndex, TailnetStack, UnknownStackError
-from hfaccess.registry.workspace import AccessModel
 from hfaccess.render import render_into, tailnet_settings_warnings
 
 PROGRESS_EVERY_SECONDS = 2.0  # long runs say how far they are, on stderr
@@ -70,9 +68,7 @@ def _render(
     # A large registry takes seconds to read and check: say so if it does (never on short runs).
     with _notice_after(PROGRESS_EVERY_SECONDS, "render: reading and checking the registry ..."):
         if all_stacks:  # the gate runs in render_into, while its workers render (same refusals)
-            model = load_or_exit(customers, highflame)
-            for note in model.registry.notes:
-                err.print(f"note: {note}", markup=False)
+            model = noted_model_or_exit(customers, highflame)
         else:
             model = gated_model_or_exit(customers, highflame)  # the same gate as validate
     index = StackIndex(model.registry)  # built once: resolving N names is N look-ups
@@ -104,7 +100,7 @@ def _render(
             nested=nested,
             prune=all_stacks,
             progress=progress,
-            gate=partial(_gate, model) if all_stacks else None,
+            gate=partial(gate, model) if all_stacks else None,
         )
     except InvalidInput as exc:
         fail_invalid(exc)
@@ -159,12 +155,6 @@ def _notice_after(seconds: float, message: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def _gate(model: AccessModel) -> None:
-    """The same gate as validate (hfaccess.gate), its model frozen after (hfaccess.heap)."""
-    with long_lived():
-        require_valid(model)
 
 
 def register(app: typer.Typer) -> None:
