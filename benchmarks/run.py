@@ -193,8 +193,8 @@ def verdict(ok: bool) -> str:
     return "within budget" if ok else "OVER BUDGET"
 
 
-def report(sizes: list[SizeResult], program: Figure, floor: Figure) -> list[str]:
-    """The table and every budget line, as printed."""
+def report(sizes: list[SizeResult], program: list[str], program_budget: str) -> list[str]:
+    """The table and every budget line, as printed (the program's lines come made)."""
     lines = [
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
@@ -209,8 +209,7 @@ def report(sizes: list[SizeResult], program: Figure, floor: Figure) -> list[str]
         )
     lines += [
         "",
-        f"customer-environment program (acme-prod) under mocks: {program.seconds:.3f} s, {program.peak_mib} MiB",
-        f"bare-import floor (`{FLOOR}`): {floor.seconds:.3f} s, {floor.peak_mib} MiB",
+        *program,
         "",
         "budgets:",
     ]
@@ -234,8 +233,7 @@ def report(sizes: list[SizeResult], program: Figure, floor: Figure) -> list[str]
             f"- marginal policy growth {growth:.0f} bytes and {tests_growth:.2f} tests per customer "
             f"between {small.customers} and {large.customers} (linear: constant per customer)"
         )
-    ratio = program.seconds / floor.seconds
-    lines.append(f"- program / floor = {ratio:.2f} (budget <= 1.5): {verdict(ratio <= 1.5)}")
+    lines.append(program_budget)
     if len(sizes) >= 3:
         a, b, c = sizes[-3], sizes[-2], sizes[-1]
         m1 = (b.check.seconds - a.check.seconds) / (b.customers - a.customers)
@@ -347,6 +345,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,100,1000,5000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--program-pairs", type=int, default=11, help="program and floor runs, alternating"
+    )
+    parser.add_argument(
+        "--no-instructions", action="store_true", help="skip the callgrind instruction counts"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--render-all-sizes", default="1000,3000,10000")
@@ -371,22 +375,16 @@ def main() -> int:
         render_all = [
             bench_render_all(n, args.render_all_repeat, Path(tmp), outputs) for n in all_counts
         ]
-    py = sys.executable
-    # The program and its floor alternate run by run, so both see the same machine load.
-    program_runs: list[Figure] = []
-    floor_runs: list[Figure] = []
-    for _ in range(args.repeat):
-        program_runs.append(measure([py, "benchmarks/stack_program.py", "acme-prod"], 1))
-        floor_runs.append(measure([py, "-c", FLOOR], 1))
-    program = _merge(program_runs)
-    floor = _merge(floor_runs)
+    from benchmarks import program_bench
+
+    program = program_bench.bench(args.program_pairs, args.repeat, not args.no_instructions)
     printed: list[str] = []
 
     def say(line: str = "") -> None:
         print(line, flush=True)
         printed.append(line)
 
-    for line in report(sizes, program, floor):
+    for line in report(sizes, program_bench.report(program), program_bench.budget_line(program)):
         say(line)
     for line in render_all_lines(render_all, creation):
         say(line)
@@ -410,8 +408,10 @@ def main() -> int:
                     "sizes": [
                         {**asdict(s), "bytes_per_customer": s.bytes_per_customer} for s in sizes
                     ],
-                    "program": asdict(program),
-                    "floor": asdict(floor),
+                    "program": asdict(program.program),
+                    "floor": asdict(program.floor),
+                    "program_phases": program.phases,
+                    "program_instructions": program.instructions,
                     "render_all": [asdict(r) for r in render_all],
                     "api": {
                         str(n): {name: asdict(f) for name, f in figures.items()}
