@@ -104,7 +104,7 @@ def report(result: ProgramResult) -> list[str]:
         f"pydantic's import {p['pydantic']:.3f} s, "
         f"the project's modules and their models {p['project_modules']:.3f} s, "
         f"the mock harness {p['harness']:.3f} s, "
-        f"the run (read and validate the stack's files, register its resources) {p['run']:.3f} s; "
+        f"the run (programs/, read and validate the stack's files, register its resources) {p['run']:.3f} s; "
         f"{p['full_collections']:.0f} full cyclic collection(s) among them, "
         f"{p['full_collection_seconds']:.3f} s; the rest (exit over a larger heap, noise) {rest:.3f} s",
     ]
