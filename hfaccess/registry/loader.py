@@ -119,11 +119,12 @@ def read_entry(entry: Entry) -> EntryResult:
     return customer, _hostname_lengths(customer, display)
 
 
-def _in_order(function: Callable[[Entry], EntryResult], entries: list[Entry]) -> list[EntryResult]:
+def in_order(function: Callable[[Entry], EntryResult], entries: list[Entry]) -> list[EntryResult]:
+    """The EntryMapper that reads the entries one after the other, in this process."""
     return [function(entry) for entry in entries]
 
 
-def load_registry(directory: Path, map_entries: EntryMapper = _in_order) -> Registry:
+def load_registry(directory: Path, map_entries: EntryMapper = in_order) -> Registry:
     """Load every customer file in `directory`; raise InvalidInput listing every problem.
 
     Dotfiles (editor swap files, `.gitkeep`) are ignored and listed in `Registry.notes`.

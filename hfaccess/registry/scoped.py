@@ -23,14 +23,8 @@ import re
 from pathlib import Path
 
 from hfaccess.registry.collisions import derived_names
-from hfaccess.registry.errors import DOCUMENT, InputError, InvalidInput
-from hfaccess.registry.loader import (
-    _collisions,
-    _entry_problem,
-    _hostname_lengths,
-    customer_file,
-    load_customer,
-)
+from hfaccess.registry.errors import InputError
+from hfaccess.registry.loader import _collisions, customer_file, read_entry
 from hfaccess.registry.models import Customer, Registry
 from hfaccess.registry.validation import raise_if_any
 
@@ -64,17 +58,10 @@ class _Reader:
         if not path.exists():
             return None
         display = f"{self.shown}/{path.name}"
-        problem = _entry_problem(path)
-        if problem is not None:
-            self.errors.append(InputError(display, DOCUMENT, problem))
-            return None
-        try:
-            customer = load_customer(path, display)
-        except InvalidInput as exc:
-            self.errors.extend(exc.errors)
-            return None
-        self.errors.extend(_hostname_lengths(customer, display))
-        self.loaded[name] = (customer, display)
+        customer, errors = read_entry((path, display))  # exactly load_registry's reading
+        self.errors.extend(errors)
+        if customer is not None:
+            self.loaded[name] = (customer, display)
         return customer
 
 

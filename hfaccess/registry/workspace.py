@@ -13,7 +13,7 @@ from hfaccess.registry.break_glass import input_errors as elevation_input_errors
 from hfaccess.registry.errors import InputError, InvalidInput
 from hfaccess.registry.highflame import DEFAULT_FILE as DEFAULT_HIGHFLAME
 from hfaccess.registry.highflame import HighflameConfig, load_highflame
-from hfaccess.registry.loader import EntryMapper, load_registry
+from hfaccess.registry.loader import EntryMapper, in_order, load_registry
 from hfaccess.registry.models import Registry
 from hfaccess.registry.scoped import load_stack_registry
 from hfaccess.registry.settings import (
@@ -42,7 +42,7 @@ class AccessModel:
 def load_model(
     customers: Path = DEFAULT_CUSTOMERS,
     highflame: Path = DEFAULT_HIGHFLAME,
-    map_entries: EntryMapper | None = None,
+    map_entries: EntryMapper = in_order,
 ) -> AccessModel:
     """Load registry and Highflame file; raise InvalidInput with the errors of both.
 
@@ -52,11 +52,7 @@ def load_model(
     errors: list[InputError] = []
     registry = None
     try:
-        registry = (
-            load_registry(customers)
-            if map_entries is None
-            else load_registry(customers, map_entries)
-        )
+        registry = load_registry(customers, map_entries)
     except InvalidInput as exc:
         errors.extend(exc.errors)
     return _with_highflame(registry, errors, highflame)
