@@ -16,7 +16,7 @@ from hfaccess.install.documents import emit_whole, yaml_text
 from hfaccess.registry.errors import InvalidInput
 from hfaccess.registry.stacks import StackIndex, StackRef
 from hfaccess.registry.workspace import AccessModel, load_model
-from hfaccess.render import render_into
+from hfaccess.render import Gate, render_into
 from tests.support.files import REPO
 from tests.support.yaml_values import documents as yaml_documents
 
@@ -72,6 +72,23 @@ def test_each_rendered_yaml_file_is_what_one_emitter_pass_writes(
     assert checked > 3 * len(stacks) // 2
 
 
+def _refused_without_writing(
+    tmp_path: Path,
+    stacks: list[StackRef],
+    model: AccessModel,
+    gate: Gate | None,
+    expected: list[str],
+) -> None:
+    """`render --all` with two workers into tmp_path/out refuses with `expected`, and nothing
+    is left behind: no output directory, no staging directory."""
+    out = tmp_path / "out"
+    with pytest.raises(InvalidInput) as caught:
+        render_into(out, stacks, model, nested=True, prune=True, workers=2, gate=gate)
+    assert [str(e) for e in caught.value.errors] == expected
+    assert not out.exists()
+    assert os.listdir(tmp_path) == [], "the workers' staging directory is removed"
+
+
 def test_a_refusal_in_a_worker_writes_nothing(
     generated: tuple[AccessModel, list[StackRef]],
     tmp_path: Path,
@@ -90,12 +107,9 @@ def test_a_refusal_in_a_worker_writes_nothing(
         return original(stack, model)
 
     monkeypatch.setattr(render, "render_stack", refusing)  # inherited by the forked workers
-    out = tmp_path / "out"
-    with pytest.raises(InvalidInput) as caught:
-        render_into(out, stacks, model, nested=True, prune=True, workers=2)
-    assert [str(e) for e in caught.value.errors] == [f"{refused}.yaml: exposures: conflict"]
-    assert not out.exists()
-    assert os.listdir(tmp_path) == []
+    _refused_without_writing(
+        tmp_path, stacks, model, None, [f"{refused}.yaml: exposures: conflict"]
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -138,13 +152,10 @@ def test_a_gate_refusal_while_workers_render_writes_nothing(
         gate_ran.append(True)
         raise InvalidInput([InputError("customers/x.yaml", "name", "refused by the gate")])
 
-    out = tmp_path / "out"
-    with pytest.raises(InvalidInput) as caught:
-        render_into(out, stacks, model, nested=True, prune=True, workers=2, gate=refusing_gate)
+    _refused_without_writing(
+        tmp_path, stacks, model, refusing_gate, ["customers/x.yaml: name: refused by the gate"]
+    )
     assert gate_ran == [True]
-    assert [str(e) for e in caught.value.errors] == ["customers/x.yaml: name: refused by the gate"]
-    assert not out.exists()
-    assert os.listdir(tmp_path) == [], "the workers' staging directory is removed"
 
 
 def test_with_workers_the_gate_checks_the_policy_once_for_the_whole_render(
